@@ -1,0 +1,68 @@
+"""The Flask application: the only package that knows about HTTP, sessions and the database."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+import redis
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from lms_plugin import db
+from lms_plugin.config import Settings, default_instance_path
+from lms_plugin.timefmt import london
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app. String entries of `config` override environment variables of the same
+    name (DATABASE_URL, BASE_URL, TOOL_MODE, ...); other entries go into `app.config`."""
+    config = dict(config or {})
+    env_overrides = {k: v for k, v in config.items() if isinstance(v, str)}
+    overrides = {k: v for k, v in config.items() if not isinstance(v, str)}
+    instance = Path(env_overrides.pop("INSTANCE_PATH", None) or default_instance_path()).resolve()
+    app = Flask(__name__, instance_path=str(instance))
+    settings = Settings.from_env(instance, env={**os.environ, **env_overrides})
+    app.config["SETTINGS"] = settings
+    app.config["SECRET_KEY"] = settings.secret_key
+    # Inside an LMS iframe the session cookie is third-party: it must be SameSite=None; Secure,
+    # and partitioned (CHIPS) so browsers phasing out third-party cookies still keep it.
+    app.config["SESSION_COOKIE_NAME"] = "sgt_session"
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.config["SESSION_COOKIE_SECURE"] = settings.https
+    app.config["SESSION_COOKIE_SAMESITE"] = "None" if settings.https else "Lax"
+    app.config["SESSION_COOKIE_PARTITIONED"] = settings.https
+    app.config["MAX_CONTENT_LENGTH"] = 16 * 1024 * 1024
+    app.config.update(overrides)
+
+    # Behind a reverse proxy, trust one hop of X-Forwarded-Proto/Host so pylti1.3 sees https.
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+
+    db.init_app(app, settings.database_url)
+    if settings.redis_url:
+        app.extensions["redis"] = redis.Redis.from_url(settings.redis_url)
+
+    from lms_plugin import auth, cli
+    from lms_plugin.views import coordinator, errors, learner, lti
+
+    auth.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(lti.bp)
+    app.register_blueprint(learner.bp)
+    app.register_blueprint(coordinator.bp)
+    if settings.demo:
+        from lms_plugin.views import devplatform
+
+        app.register_blueprint(devplatform.bp)
+    cli.init_app(app)
+
+    app.jinja_env.filters["london"] = london
+
+    @app.context_processor
+    def _globals() -> dict[str, Any]:
+        return {"demo_mode": settings.demo}
+
+    logging.getLogger("lms_plugin").setLevel(logging.INFO)
+    return app

@@ -1,0 +1,1 @@
+"""Use cases with explicit inputs, callable without a request."""

@@ -1,0 +1,1 @@
+"""Blueprints per audience. Views are thin: parse the request, call a service, render."""

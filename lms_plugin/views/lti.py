@@ -1,0 +1,193 @@
+"""LTI endpoints: OIDC login, launch, JWKS, dynamic registration, Canvas configuration."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_user
+from pylti1p3.contrib.flask import FlaskRequest
+from pylti1p3.deep_link_resource import DeepLinkResource
+
+from lms_plugin import db
+from lms_plugin.config import Settings
+from lms_plugin.lti import dynamic_registration, keys
+from lms_plugin.lti.errors import LaunchError
+from lms_plugin.lti.launch import ToolCookieService, ToolMessageLaunch, ToolOIDCLogin
+from lms_plugin.lti.runtime import http_session, launch_store
+from lms_plugin.lti.tool_conf import DatabaseToolConf, find_deployment
+from lms_plugin.models import Person
+from lms_plugin.services.identity import record_launch
+
+bp = Blueprint("lti", __name__)
+log = logging.getLogger("lms_plugin.lti")
+
+TICKET_SECONDS = 300
+CONTEXT_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/context"
+RESOURCE_LINK_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/resource_link"
+DEPLOYMENT_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/deployment_id"
+
+
+def _settings() -> Settings:
+    return current_app.config["SETTINGS"]
+
+
+@bp.route("/lti/login", methods=["GET", "POST"])
+def login() -> Response:
+    """OIDC third-party login initiation: redirect the browser to the platform's auth endpoint."""
+    store = launch_store()
+    oidc = ToolOIDCLogin(
+        FlaskRequest(),
+        DatabaseToolConf(db.session()),
+        cookie_service=ToolCookieService(FlaskRequest()),
+        launch_data_storage=store,
+    )
+    return oidc.start(_settings().url(url_for("lti.launch")))
+
+
+@bp.post("/lti/launch")
+def launch() -> Any:
+    """The id_token launch: validate, sign the person in, send them to their page."""
+    dbs = db.session()
+    msg = ToolMessageLaunch(
+        FlaskRequest(), DatabaseToolConf(dbs), dbs, launch_store(), http_session()
+    )
+    try:
+        msg.validate()
+    except LaunchError as exc:
+        if exc.code == "cookies_blocked":
+            return _cookies_blocked(msg.login_params())
+        raise
+    claims = msg.get_launch_data()
+    deployment = find_deployment(
+        dbs, msg.platform.issuer, msg.platform.client_id, claims[DEPLOYMENT_CLAIM]
+    )
+    assert deployment is not None  # validated above
+    person = record_launch(dbs, deployment, claims)
+    dbs.commit()
+    login_user(person)
+    context = claims.get(CONTEXT_CLAIM) or {}
+    session["launch"] = {
+        "launch_id": msg.get_launch_id(),
+        "platform_id": deployment.platform_id,
+        "deployment_id": deployment.deployment_id,
+        "context_id": context.get("id"),
+        "context_title": context.get("title") or context.get("label"),
+        "resource_link_id": (claims.get(RESOURCE_LINK_CLAIM) or {}).get("id"),
+    }
+    log.info("LTI launch: person %s organisation %s", person.id, person.organisation_id)
+    if msg.is_deep_link_launch():
+        return _deep_link_response(msg)
+    ticket = secrets.token_urlsafe(24)
+    launch_store().set_value("ticket-" + ticket, {"person_id": person.id}, TICKET_SECONDS)
+    return redirect(url_for("lti.continue_launch", ticket=ticket))
+
+
+def _deep_link_response(msg: ToolMessageLaunch) -> str:
+    """Answer a deep-linking request with a link to the tool's own page for each person."""
+    resource = (
+        DeepLinkResource()
+        .set_url(_settings().url(url_for("lti.launch")))
+        .set_title("Safeguarding training")
+    )
+    return msg.get_deep_link().output_response_form([resource])
+
+
+@bp.get("/lti/continue")
+def continue_launch() -> Any:
+    """First page after a launch: proves the session cookie arrived, else offers a new window."""
+    ticket = request.args.get("ticket", "")
+    store = launch_store()
+    data = store.get_value("ticket-" + ticket) if ticket else None
+    if data is None:
+        if current_user.is_authenticated:
+            return redirect(url_for("learner.home"))
+        return render_template("errors/signed_out.html"), 401
+    if current_user.is_authenticated and current_user.id == data["person_id"]:
+        store.check_value("ticket-" + ticket)
+        return redirect(url_for("learner.home"))
+    if request.args.get("new_window"):
+        # Top-level window: first-party cookies work. The ticket is spent here, once.
+        if not store.check_value("ticket-" + ticket):
+            return render_template("errors/signed_out.html"), 401
+        person = db.session().get(Person, data["person_id"])
+        if person is None:
+            abort(404)
+        login_user(person)
+        return redirect(url_for("learner.home"))
+    new_window = url_for("lti.continue_launch", ticket=ticket, new_window=1)
+    return render_template("lti/cookies_blocked.html", new_window_url=new_window), 200
+
+
+def _cookies_blocked(login_params: dict[str, str]) -> tuple[str, int]:
+    retry = url_for("lti.login") + "?" + urlencode({**login_params, "lti1p3_new_window": "1"})
+    return render_template("lti/cookies_blocked.html", new_window_url=retry), 400
+
+
+@bp.get("/.well-known/jwks.json")
+def jwks() -> Response:
+    """The tool's public keys (current and not yet retired), each with its `kid`."""
+    resp = jsonify({"keys": keys.published_keys(db.session())})
+    resp.headers["Cache-Control"] = "public, max-age=300"
+    return resp
+
+
+@bp.get("/lti/canvas.json")
+def canvas_config() -> Response:
+    """The JSON configuration Canvas takes for an LTI 1.3 developer key."""
+    return jsonify(dynamic_registration.canvas_configuration(_settings()))
+
+
+@bp.get("/lti/register")
+def register_start() -> Any:
+    """LTI Dynamic Registration, step 1: read the platform's configuration, ask for the school."""
+    config_url = request.args.get("openid_configuration", "")
+    token = request.args.get("registration_token", "")
+    platform_config = dynamic_registration.fetch_platform_configuration(
+        config_url, http_session(), allow_http=_settings().demo or current_app.testing
+    )
+    return render_template(
+        "lti/register.html",
+        platform=platform_config,
+        openid_configuration=config_url,
+        registration_token=token,
+        error=None,
+    )
+
+
+@bp.post("/lti/register")
+def register_finish() -> Any:
+    """Step 2: post the tool's registration to the platform and store what it answers."""
+    config_url = request.form.get("openid_configuration", "")
+    token = request.form.get("registration_token", "")
+    org_name = " ".join(request.form.get("organisation", "").split())
+    allow_http = _settings().demo or current_app.testing
+    platform_config = dynamic_registration.fetch_platform_configuration(
+        config_url, http_session(), allow_http=allow_http
+    )
+    if not org_name:
+        return render_template(
+            "lti/register.html",
+            platform=platform_config,
+            openid_configuration=config_url,
+            registration_token=token,
+            error="Enter the name of the school or setting this registration is for.",
+        ), 400
+    result = dynamic_registration.register(
+        db.session(), _settings(), platform_config, token, org_name, http_session()
+    )
+    return render_template("lti/registered.html", result=result)
