@@ -1,4 +1,4 @@
-"""Cookies inside an LMS iframe: SameSite=None; Secure behind a proxy, and a way out when blocked."""
+"""Cookies in an LMS iframe: SameSite=None; Secure behind a proxy, and a way out when blocked."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from tests.lti_platform import TOOL_URL
 
 
 def new_window_link(html: str) -> str:
-    return re.search(r'id="new-window" class="button" href="([^"]+)"', html)[1].replace("&amp;", "&")
+    link = re.search(r'id="new-window" class="button" href="([^"]+)"', html)[1]
+    return link.replace("&amp;", "&")
 
 
 def set_cookies(resp) -> list[str]:
