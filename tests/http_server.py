@@ -11,9 +11,9 @@ from werkzeug.serving import make_server
 
 
 @contextmanager
-def serve(app: Any) -> Iterator[str]:
-    """Run `app` on 127.0.0.1 on a free port; yields its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+def serve(app: Any, port: int = 0) -> Iterator[str]:
+    """Run `app` on 127.0.0.1 (on a free port unless given); yields its base URL."""
+    server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

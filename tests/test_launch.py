@@ -43,7 +43,7 @@ def test_instructor_lands_on_coordinator_home(app, client, platform):
         client, **{"https://purl.imsglobal.org/spec/lti/claim/roles": [INSTRUCTOR]}
     )
     assert page.request.path == "/coordinator/"
-    assert "safeguarding coordinator view for <strong>Test School</strong>" in page.text
+    assert "Safeguarding coordinator for <strong>Test School</strong>" in page.text
     assert "alex@school.example" in page.text
 
 
