@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import jwt
+from cryptography.hazmat.primitives import serialization
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
@@ -22,6 +23,16 @@ TOOL_URL = "https://tool.example"
 LIS = "http://purl.imsglobal.org/vocab/lis/v2/"
 LEARNER = LIS + "membership#Learner"
 INSTRUCTOR = LIS + "membership#Instructor"
+
+
+@cache
+def _public_jwk(pem: str) -> dict[str, Any]:
+    return public_jwk(pem)
+
+
+@cache
+def _loaded(pem: str) -> Any:
+    return serialization.load_pem_private_key(pem.encode(), password=None)
 
 
 @cache
@@ -56,10 +67,10 @@ class TestPlatform:
         self.deployment_id = deployment_id
         self.organisation = organisation
         self.private_key = rsa_key(key_number)
-        self.kid = public_jwk(self.private_key)["kid"]
+        self.kid = _public_jwk(self.private_key)["kid"]
 
     def key_set(self) -> dict[str, Any]:
-        return {"keys": [public_jwk(self.private_key)]}
+        return {"keys": [_public_jwk(self.private_key)]}
 
     def register(self, app: Flask, key_set_url: str | None = None) -> None:
         with app.app_context():
@@ -129,7 +140,8 @@ class TestPlatform:
     ) -> str:
         key = private_key or self.private_key
         return jwt.encode(
-            claims, key, algorithm="RS256", headers=headers or {"kid": public_jwk(key)["kid"]}
+            claims, _loaded(key), algorithm="RS256",
+            headers=headers or {"kid": _public_jwk(key)["kid"]},
         )
 
     def launch(

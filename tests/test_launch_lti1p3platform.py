@@ -15,7 +15,7 @@ from lti1p3platform.message_launch import LTIAdvantageMessageLaunchAbstract
 from lti1p3platform.oidc_login import OIDCLoginAbstract
 from lti1p3platform.registration import Registration
 
-from lms_plugin.lti.keys import public_pem
+from lms_plugin.lti.keys import public_jwk, public_pem
 from tests.http_server import serve
 from tests.lti_platform import TOOL_URL, TestPlatform, rsa_key
 
@@ -38,7 +38,7 @@ class PlatformConf(LTI1P3PlatformConfAbstract):
             .set_launch_url(TOOL_URL + "/lti/launch")
             .set_deeplink_launch_url(TOOL_URL + "/lti/launch")
             .set_platform_private_key(self.private_key)
-            .set_platform_public_key(public_pem(self.private_key))
+            .set_platform_public_key(public_pem(public_jwk(self.private_key)))
             .set_tool_key_set_url(TOOL_URL + "/.well-known/jwks.json")
         )
 

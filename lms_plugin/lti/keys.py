@@ -35,13 +35,9 @@ def public_jwk(private_pem: str) -> dict[str, Any]:
     return public
 
 
-def public_pem(private_pem: str) -> str:
-    key = serialization.load_pem_private_key(private_pem.encode(), password=None)
-    return (
-        key.public_key()
-        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-        .decode()
-    )
+def public_pem(jwk: dict[str, Any]) -> str:
+    """A public JWK as PEM (cheap, unlike loading the private key: ~30 ms for RSA checks)."""
+    return JWK(**jwk).export_to_pem().decode()
 
 
 def _new_key(db: Session) -> ToolKey:

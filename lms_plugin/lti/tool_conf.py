@@ -63,7 +63,7 @@ class DatabaseToolConf(ToolConfAbstract[Any]):
         reg.set_key_set_url(platform.key_set_url)
         reg.set_key_set(platform.key_set)
         reg.set_tool_private_key(key.private_key_pem)
-        reg.set_tool_public_key(keys.public_pem(key.private_key_pem))
+        reg.set_tool_public_key(keys.public_pem(key.public_jwk))
         return reg
 
     def find_registration_by_issuer(self, iss: str, *args: Any, **kwargs: Any) -> Registration:

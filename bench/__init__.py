@@ -1,0 +1,1 @@
+"""Benchmarks for the speed and memory goals; run with `make bench`."""
