@@ -12,16 +12,16 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from lms_plugin import db
-from lms_plugin.config import Settings, default_instance_path
+from lms_plugin.config import SETTINGS_VARIABLES, Settings, default_instance_path
+from lms_plugin.rendering import kcsie_ref
 from lms_plugin.timefmt import london
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """Build the app. String entries of `config` override environment variables of the same
-    name (DATABASE_URL, BASE_URL, TOOL_MODE, ...); other entries go into `app.config`."""
+    """Build the app. Entries of `config` named like settings environment variables
+    (DATABASE_URL, BASE_URL, TOOL_MODE, ...) override them; the rest go into `app.config`."""
     config = dict(config or {})
-    env_overrides = {k: v for k, v in config.items() if isinstance(v, str)}
-    overrides = {k: v for k, v in config.items() if not isinstance(v, str)}
+    env_overrides = {k: str(config.pop(k)) for k in list(config) if k in SETTINGS_VARIABLES}
     instance = Path(env_overrides.pop("INSTANCE_PATH", None) or default_instance_path()).resolve()
     app = Flask(__name__, instance_path=str(instance))
     settings = Settings.from_env(instance, env={**os.environ, **env_overrides})
@@ -35,7 +35,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config["SESSION_COOKIE_SAMESITE"] = "None" if settings.https else "Lax"
     app.config["SESSION_COOKIE_PARTITIONED"] = settings.https
     app.config["MAX_CONTENT_LENGTH"] = 16 * 1024 * 1024
-    app.config.update(overrides)
+    app.config.update(config)
 
     # Behind a reverse proxy, trust one hop of X-Forwarded-Proto/Host so pylti1.3 sees https.
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
@@ -44,10 +44,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if settings.redis_url:
         app.extensions["redis"] = redis.Redis.from_url(settings.redis_url)
 
-    from lms_plugin import auth, cli
+    from lms_plugin import auth, cli, csrf
     from lms_plugin.views import coordinator, errors, learner, lti
 
     auth.init_app(app)
+    csrf.init_app(app)
     errors.init_app(app)
     app.register_blueprint(lti.bp)
     app.register_blueprint(learner.bp)
@@ -59,6 +60,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     cli.init_app(app)
 
     app.jinja_env.filters["london"] = london
+    app.jinja_env.filters["kcsie_ref"] = kcsie_ref
 
     @app.context_processor
     def _globals() -> dict[str, Any]:

@@ -16,6 +16,8 @@ from lms_plugin.services.platforms import (
 )
 
 lti_cli = AppGroup("lti", help="LTI registration and keys.")
+content_cli = AppGroup("content", help="Training content.")
+evidence_cli = AppGroup("evidence", help="The tamper-evident evidence record.")
 demo_cli = AppGroup("demo", help="Demo data for trying the tool without an LMS.")
 
 
@@ -115,6 +117,60 @@ def demo_seed_command() -> None:
     click.echo(f"Demo ready: open {settings.url('/dev-platform/')}")
 
 
+@content_cli.command("check")
+def content_check_command() -> None:
+    """Validate every module; print each problem with file and line; exit 1 if any."""
+    from pathlib import Path
+
+    from courses.loader import MODULES_DIR, check
+
+    modules, problems = check(Path(current_app.config.get("CONTENT_DIR") or MODULES_DIR))
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems:
+        raise SystemExit(1)
+    sections = sum(len(m.sections) for m in modules)
+    click.echo(f"{len(modules)} modules, {sections} sections: all valid.")
+
+
+@evidence_cli.command("verify")
+@click.option("--org", default=None, help="Organisation slug, name or id (default: all).")
+def evidence_verify_command(org: str | None) -> None:
+    """Check every evidence chain; name each altered, deleted or reordered row; exit 1 if any."""
+    from sqlalchemy import or_, select
+
+    from lms_plugin.models import Organisation
+    from lms_plugin.services.evidence import organisations_with_evidence, verify_organisation
+
+    session = db.session()
+    if org:
+        clauses = [Organisation.slug == org, Organisation.name == org]
+        if org.isdigit():
+            clauses.append(Organisation.id == int(org))
+        found = session.scalars(select(Organisation.id).where(or_(*clauses))).all()
+        if not found:
+            raise click.ClickException(f"No organisation {org!r}.")
+        org_ids = list(found)
+    else:
+        org_ids = organisations_with_evidence(session)
+    key = current_app.config["SETTINGS"].evidence_key
+    failed = False
+    for org_id in org_ids:
+        report = verify_organisation(session, key, org_id)
+        if report.ok:
+            click.echo(f"organisation {org_id}: {report.rows} rows, chain intact")
+        else:
+            failed = True
+            click.echo(f"organisation {org_id}: {report.rows} rows, "
+                       f"{len(report.problems)} problem(s)")
+            for problem in report.problems:
+                click.echo(f"  {problem}")
+    if failed:
+        raise SystemExit(1)
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(lti_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(content_cli)
+    app.cli.add_command(evidence_cli)

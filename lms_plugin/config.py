@@ -9,6 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+SETTINGS_VARIABLES = frozenset({
+    "DATABASE_URL", "SECRET_KEY", "EVIDENCE_KEY", "BASE_URL", "REDIS_URL", "TOOL_MODE",
+    "INSTANCE_PATH",
+})
 PRODUCTION = "production"
 DEMO = "demo"
 
@@ -53,6 +57,7 @@ class Settings:
     database_url: str
     secret_key: str
     base_url: str
+    evidence_key: bytes
     redis_url: str | None = None
     mode: str = PRODUCTION
     instance_path: Path = field(default_factory=lambda: Path("instance"))
@@ -86,9 +91,14 @@ class Settings:
             )
         database_url = env.get("DATABASE_URL") or f"sqlite:///{instance_path.resolve()}/tool.db"
         secret_key = env.get("SECRET_KEY") or _read_or_create_secret(instance_path / "secret_key")
+        # Separate from SECRET_KEY: rotating session secrets must never invalidate evidence.
+        evidence_key = env.get("EVIDENCE_KEY") or _read_or_create_secret(
+            instance_path / "evidence_key"
+        )
         return cls(
             database_url=database_url,
             secret_key=secret_key,
+            evidence_key=evidence_key.encode(),
             base_url=base_url,
             redis_url=env.get("REDIS_URL") or None,
             mode=mode,

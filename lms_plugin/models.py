@@ -6,7 +6,17 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -112,6 +122,9 @@ class Person(UserMixin, Base):
     email: Mapped[str | None] = mapped_column(String(254))
     lti_roles: Mapped[list[str]] = mapped_column(default=list)
     tool_role: Mapped[str] = mapped_column(String(20), default="staff")
+    # Set by a coordinator: LMS roles do not say who works with children or who is the DSL.
+    works_with_children: Mapped[bool] = mapped_column(Boolean, default=True)
+    safeguarding_roles: Mapped[list[str]] = mapped_column(default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_launch_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -150,3 +163,65 @@ class LtiStateEntry(Base):
     key: Mapped[str] = mapped_column(String(255), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
     expires_at: Mapped[datetime] = mapped_column()
+
+
+class EvidenceRecord(Base):
+    """One append-only piece of evidence, chained to the previous record of its organisation.
+
+    `row_hash` covers every column below except the personal free text, which lives in
+    `EvidenceText` as salted digests so it can be erased without breaking the chain.
+    Nothing updates or deletes these rows: corrections and withdrawals are new rows.
+    """
+
+    __tablename__ = "evidence"
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "seq", name="uq_evidence_org_seq"),
+        Index("ix_evidence_person_subject", "person_id", "kind", "subject"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    seq: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(40))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    subject: Mapped[str] = mapped_column(String(200), default="")
+    subject_version: Mapped[str] = mapped_column(String(64), default="")
+    item: Mapped[int | None] = mapped_column(Integer)
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    text_digests: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    row_hash: Mapped[str] = mapped_column(String(64))
+    hmac: Mapped[str] = mapped_column(String(64))
+
+    texts: Mapped[list[EvidenceText]] = relationship(lazy="selectin", viewonly=True)
+    recorded_by: Mapped[Person | None] = relationship(foreign_keys=[recorded_by_id])
+
+    def text(self, field: str) -> str | None:
+        """Personal free text recorded with this row, unless erased."""
+        return next((t.value for t in self.texts if t.field == field), None)
+
+
+class EvidenceText(Base):
+    """Erasable personal free text of an evidence row (typed name, notes), with its salt."""
+
+    __tablename__ = "evidence_text"
+
+    evidence_id: Mapped[int] = mapped_column(ForeignKey("evidence.id"), primary_key=True)
+    field: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    salt: Mapped[str] = mapped_column(String(32))
+
+
+class EvidenceHead(Base):
+    """The last row of each organisation's chain, so a deleted tail is detected too."""
+
+    __tablename__ = "evidence_heads"
+
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id"), primary_key=True
+    )
+    seq: Mapped[int] = mapped_column(Integer)
+    row_hash: Mapped[str] = mapped_column(String(64))
+    hmac: Mapped[str] = mapped_column(String(64))

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from lms_plugin import create_app
 from lms_plugin.models import Base
@@ -19,6 +19,7 @@ from tests.databases import (
     migrate,
     postgres_server_url,
 )
+from tests.evidence_db import raw_connection
 from tests.lti_platform import TestPlatform
 
 TOOL_URL = "https://tool.example"
@@ -46,16 +47,14 @@ def dialect(database_url: str) -> str:
 
 
 def _empty_tables(url: str) -> None:
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        tables = list(reversed(Base.metadata.sorted_tables))
-        if engine.dialect.name == "postgresql":
+    tables = list(reversed(Base.metadata.sorted_tables))
+    with raw_connection(url) as conn:
+        if conn.dialect.name == "postgresql":
             names = ", ".join(t.name for t in tables)
             conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
         else:
             for table in tables:
                 conn.execute(table.delete())
-    engine.dispose()
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from dataclasses import dataclass
@@ -160,3 +161,33 @@ class TestPlatform:
         resp = self.launch(client, **claim_overrides)
         assert resp.status_code == 302, resp.text
         return client.get(TOOL_URL + resp.headers["Location"], follow_redirects=True)
+
+
+DEEP_LINKING_SETTINGS = {
+    "https://purl.imsglobal.org/spec/lti/claim/message_type": "LtiDeepLinkingRequest",
+    "https://purl.imsglobal.org/spec/lti/claim/roles": [INSTRUCTOR],
+    "https://purl.imsglobal.org/spec/lti/claim/resource_link": None,
+    "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings": {
+        "deep_link_return_url": "https://lms.school.example/deeplink/return",
+        "accept_types": ["ltiResourceLink"],
+        "accept_presentation_document_targets": ["iframe", "window"],
+    },
+}
+
+
+def csrf_token(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html)[1]
+
+
+def pick_modules(client: FlaskClient, picker: TestResponse, keys: list[str]) -> TestResponse:
+    """Tick modules in the deep-linking picker and submit it."""
+    assert picker.status_code == 200, picker.text
+    return client.post(
+        TOOL_URL + "/lti/deep-link",
+        data={"csrf_token": csrf_token(picker.text), "module": keys},
+    )
+
+
+def deep_link_jwt(html: str) -> str:
+    """The JWT in the auto-submitting form the tool returns to the platform."""
+    return re.search(r'name="JWT" value="([^"]+)"', html)[1]

@@ -6,7 +6,14 @@ from flask import Flask, jsonify
 
 from lms_plugin.lti.keys import public_jwk
 from tests.http_server import serve
-from tests.lti_platform import TOOL_URL, TestPlatform, rsa_key
+from tests.lti_platform import (
+    DEEP_LINKING_SETTINGS,
+    TOOL_URL,
+    TestPlatform,
+    deep_link_jwt,
+    pick_modules,
+    rsa_key,
+)
 
 
 def test_jwks_publishes_a_generated_key_with_kid(client):
@@ -38,20 +45,9 @@ def test_deep_link_response_is_signed_with_the_current_key(app, client, platform
 
     app.test_cli_runner().invoke(args=["lti", "rotate-key"])
     current = client.get(TOOL_URL + "/.well-known/jwks.json").json["keys"][0]
-    resp = platform.launch(
-        client,
-        **{
-            "https://purl.imsglobal.org/spec/lti/claim/message_type": "LtiDeepLinkingRequest",
-            "https://purl.imsglobal.org/spec/lti/claim/resource_link": None,
-            "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings": {
-                "deep_link_return_url": "https://lms.school.example/return",
-                "accept_types": ["ltiResourceLink"],
-                "accept_presentation_document_targets": ["iframe"],
-            },
-        },
-    )
-    token = resp.text.split('name="JWT" value="')[1].split('"')[0]
-    assert jwt.get_unverified_header(token)["kid"] == current["kid"]
+    picker = platform.launch(client, **DEEP_LINKING_SETTINGS)
+    resp = pick_modules(client, picker, ["kcsie-2025-part-one"])
+    assert jwt.get_unverified_header(deep_link_jwt(resp.text))["kid"] == current["kid"]
 
 
 def test_platform_keys_are_fetched_cached_and_refetched_for_a_new_kid(app, client):

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import jwt
 from sqlalchemy import func, select
 
 from lms_plugin import db
 from lms_plugin.models import Person
-from tests.lti_platform import INSTRUCTOR, LIS, TOOL_URL, TestPlatform
+from tests.lti_platform import (
+    DEEP_LINKING_SETTINGS,
+    INSTRUCTOR,
+    LIS,
+    TOOL_URL,
+    TestPlatform,
+    deep_link_jwt,
+    pick_modules,
+)
 
 
 def people(app) -> list[dict]:
@@ -101,19 +110,37 @@ def test_one_person_per_platform_subject_and_organisation(app, client, platform)
         assert db.session().scalar(select(func.count()).select_from(Person)) == 1
 
 
-def test_deep_linking_request_returns_signed_response_to_platform(app, client, platform):
-    resp = platform.launch(
-        client,
-        **{
-            "https://purl.imsglobal.org/spec/lti/claim/message_type": "LtiDeepLinkingRequest",
-            "https://purl.imsglobal.org/spec/lti/claim/roles": [INSTRUCTOR],
-            "https://purl.imsglobal.org/spec/lti/claim/resource_link": None,
-            "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings": {
-                "deep_link_return_url": "https://lms.school.example/deeplink/return",
-                "accept_types": ["ltiResourceLink"],
-                "accept_presentation_document_targets": ["iframe", "window"],
-            },
-        },
-    )
+def test_deep_linking_picker_returns_chosen_modules_to_the_platform(app, client, platform):
+    picker = platform.launch(client, **DEEP_LINKING_SETTINGS)
+    assert "Add safeguarding training to your course" in picker.text
+    assert "KCSIE 2025 Annex C" in picker.text
+    resp = pick_modules(client, picker, ["kcsie-2025-annex-c", "kcsie-2025-part-one"])
     assert resp.status_code == 200
     assert 'action="https://lms.school.example/deeplink/return"' in resp.text
+    message = jwt.decode(deep_link_jwt(resp.text), options={"verify_signature": False})
+    items = message["https://purl.imsglobal.org/spec/lti-dl/claim/content_items"]
+    assert [i["custom"]["module"] for i in items] == ["kcsie-2025-annex-c",
+                                                       "kcsie-2025-part-one"]
+    assert all(i["url"] == TOOL_URL + "/lti/launch" for i in items)
+
+
+def test_deep_linking_picker_needs_a_choice(app, client, platform):
+    picker = platform.launch(client, **DEEP_LINKING_SETTINGS)
+    resp = pick_modules(client, picker, [])
+    assert resp.status_code == 400
+    assert "Choose at least one module" in resp.text
+
+
+def test_deep_linking_picker_refuses_a_forged_form(app, client, platform):
+    platform.launch(client, **DEEP_LINKING_SETTINGS)
+    resp = client.post(TOOL_URL + "/lti/deep-link", data={"module": ["kcsie-2025-annex-c"]})
+    assert resp.status_code == 400
+
+
+def test_resource_link_from_the_picker_opens_its_module(app, client, platform):
+    page = platform.launch_and_follow(
+        client, **{"https://purl.imsglobal.org/spec/lti/claim/custom": {
+            "module": "kcsie-2025-annex-c"}},
+    )
+    assert page.request.path == "/modules/kcsie-2025-annex-c"
+    assert "KCSIE 2025 Annex C" in page.text

@@ -17,7 +17,7 @@ from lti1p3platform.registration import Registration
 
 from lms_plugin.lti.keys import public_jwk, public_pem
 from tests.http_server import serve
-from tests.lti_platform import TOOL_URL, TestPlatform, rsa_key
+from tests.lti_platform import TOOL_URL, TestPlatform, deep_link_jwt, pick_modules, rsa_key
 
 ISSUER = "https://moodle.independent.example"
 CLIENT_ID = "independent-client"
@@ -126,9 +126,10 @@ def test_independent_platform_deep_linking_response_verifies(app, client, indepe
         )
         launch.set_dl("https://moodle.independent.example/deeplink", title="Pick")
 
-    resp = run_launch(client, independent_platform, setup)
+    picker = run_launch(client, independent_platform, setup)
+    resp = pick_modules(client, picker, ["kcsie-2025-annex-a"])
     assert resp.status_code == 200, resp.text
-    jwt_value = resp.text.split('name="JWT" value="')[1].split('"')[0]
+    jwt_value = deep_link_jwt(resp.text)
     # The platform checks the tool's signature against the tool's published JWKS.
     independent_platform.get_registration().set_tool_key_set(
         client.get(TOOL_URL + "/.well-known/jwks.json").json
@@ -136,3 +137,4 @@ def test_independent_platform_deep_linking_response_verifies(app, client, indepe
     items = independent_platform.validate_deeplinking_resp({"JWT": jwt_value})
     assert items[0]["type"] == "ltiResourceLink"
     assert items[0]["url"] == TOOL_URL + "/lti/launch"
+    assert items[0]["custom"] == {"module": "kcsie-2025-annex-a"}

@@ -32,6 +32,7 @@ CATALOGUE: dict[str, tuple[int, str, str]] = {
                         _ASK_ADMIN),
     "nonce_reused": (400, "This launch has already been used", _RELAUNCH),
     "missing_nonce": (400, "The sign-in token has no nonce", _ASK_ADMIN),
+    "launch_expired": (400, "This page has expired", _RELAUNCH),
 }
 
 

@@ -97,6 +97,25 @@ class ToolMessageLaunch(FlaskMessageLaunch):
         self._db = db
         self._store = store
 
+    @classmethod
+    def restore(
+        cls,
+        launch_id: str,
+        request: Any,
+        tool_config: DatabaseToolConf,
+        db: Session,
+        store: LaunchDataStorage[Any],
+    ) -> ToolMessageLaunch:
+        """A launch validated earlier in this browser, read back from the launch store."""
+        launch = cls(request, tool_config, db, store)
+        body = launch.get_session_service().get_launch_data(launch_id) if launch_id else None
+        if not body:
+            raise LaunchError("launch_expired", "launch data not found")
+        launch.set_launch_id(launch_id).set_auto_validation(False)
+        launch.set_jwt({"body": body}).set_restored()
+        launch._validate_registration()
+        return launch
+
     def get_client_id(self) -> str:
         body = self._jwt.get("body", {})
         aud = body.get("aud")

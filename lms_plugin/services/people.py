@@ -15,3 +15,11 @@ def people_in_organisation(db: Session, organisation_id: int) -> Sequence[Person
     return db.scalars(
         select(Person).where(Person.organisation_id == organisation_id).order_by(Person.name)
     ).all()
+
+
+def update_profile(db: Session, person: Person, works_with_children: bool,
+                   roles: list[str]) -> None:
+    """Set who the person is for training purposes (no commit)."""
+    person.works_with_children = works_with_children
+    person.safeguarding_roles = sorted(set(roles))
+    db.flush()

@@ -1,21 +1,73 @@
-"""Pages for staff: their home with the modules they must read."""
+"""Pages for staff: their modules, reading section by section, signing, and their record."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required
 
+from courses.model import Module
+from lms_plugin import db
 from lms_plugin.auth import current_person
+from lms_plugin.content import modules
+from lms_plugin.models import EvidenceRecord
+from lms_plugin.rendering import render_markdown
+from lms_plugin.services.acknowledgements import (
+    ACKNOWLEDGEMENT,
+    AcknowledgementError,
+    LaunchContext,
+    acknowledge,
+    acknowledgements_of,
+    declaration_for,
+)
+from lms_plugin.services.reading import record_section_read
+from lms_plugin.services.training import modules_for, my_modules, status_of
 
 bp = Blueprint("learner", __name__)
+
+
+def _module(key: str) -> Module:
+    module = modules().get(key)
+    if module is None:
+        abort(404)
+    return module
+
+
+def _evidence_key() -> bytes:
+    return current_app.config["SETTINGS"].evidence_key
+
+
+def launch_context() -> LaunchContext:
+    """Where the person launched from (platform, deployment, course), for the record."""
+    launch = session.get("launch") or {}
+    return LaunchContext(
+        platform_id=launch.get("platform_id"),
+        deployment_id=launch.get("deployment_id"),
+        context_id=launch.get("context_id"),
+        context_title=launch.get("context_title"),
+        resource_link_id=launch.get("resource_link_id"),
+    )
+
+
+def landing_url() -> str:
+    """Where a person lands after a launch: coordinators on their home, staff on their modules."""
+    return url_for("coordinator.home" if current_person().is_coordinator else "learner.home")
 
 
 @bp.get("/")
 def index() -> Any:
     if current_user.is_authenticated:
-        return redirect(url_for("learner.home"))
+        return redirect(landing_url())
     return render_template("learner/welcome.html")
 
 
@@ -23,6 +75,104 @@ def index() -> Any:
 @login_required
 def home() -> Any:
     person = current_person()
-    if person.is_coordinator:
-        return redirect(url_for("coordinator.home"))
-    return render_template("learner/home.html", person=person, modules=[])
+    return render_template("learner/home.html", person=person,
+                           statuses=my_modules(db.session(), person, modules().values()))
+
+
+@bp.get("/modules/<key>")
+@login_required
+def module(key: str) -> Any:
+    person = current_person()
+    mod = _module(key)
+    status = status_of(db.session(), person, mod)
+    required = mod in modules_for(person, modules().values())
+    return render_template("learner/module.html", status=status, module=mod, required=required)
+
+
+@bp.get("/modules/<key>/sections/<int:number>")
+@login_required
+def section(key: str, number: int) -> Any:
+    mod = _module(key)
+    sec = mod.section(number) or abort(404)
+    status = status_of(db.session(), current_person(), mod)
+    return render_template(
+        "learner/section.html", module=mod, section=sec, status=status,
+        body=render_markdown(sec.body),
+        changed={s.number for s in status.changed},
+    )
+
+
+@bp.post("/modules/<key>/sections/<int:number>/read")
+@login_required
+def mark_read(key: str, number: int) -> Any:
+    mod = _module(key)
+    sec = mod.section(number) or abort(404)
+    person = current_person()
+    record_section_read(db.session(), _evidence_key(), person, mod, sec)
+    following = mod.section(number + 1)
+    if following:
+        return redirect(url_for("learner.section", key=key, number=following.number))
+    return redirect(url_for("learner.sign", key=key))
+
+
+@bp.route("/modules/<key>/sign", methods=["GET", "POST"])
+@login_required
+def sign(key: str) -> Any:
+    mod = _module(key)
+    person = current_person()
+    status = status_of(db.session(), person, mod)
+    error = None
+    if request.method == "POST" and status.acknowledgement is None:
+        if not status.all_read:
+            abort(400, "Read every section before signing.")
+        if request.form.get("confirm") != "yes":
+            error = "Tick the box to confirm you have read and understood the module."
+        else:
+            try:
+                ack = acknowledge(db.session(), _evidence_key(), person, mod,
+                                  request.form.get("typed_name", ""), launch_context())
+            except AcknowledgementError as exc:
+                error = str(exc)
+            else:
+                return redirect(url_for("learner.signed", key=key, ack=ack.id))
+        return render_template("learner/sign.html", module=mod, status=status,
+                               declaration=declaration_for(mod), error=error,
+                               typed_name=request.form.get("typed_name", "")), 400
+    if status.acknowledgement is not None:
+        return redirect(url_for("learner.signed", key=key, ack=status.acknowledgement.id))
+    return render_template("learner/sign.html", module=mod, status=status,
+                           declaration=declaration_for(mod), error=None,
+                           typed_name=person.name)
+
+
+@bp.get("/modules/<key>/signed/<int:ack>")
+@login_required
+def signed(key: str, ack: int) -> Any:
+    record = _own_acknowledgement(ack)
+    return render_template("learner/signed.html", module=_module(key), ack=record)
+
+
+def _own_acknowledgement(evidence_id: int) -> EvidenceRecord:
+    person = current_person()
+    record = db.session().get(EvidenceRecord, evidence_id)
+    if (record is None or record.kind != ACKNOWLEDGEMENT or record.person_id != person.id
+            or record.organisation_id != person.organisation_id):
+        abort(404)
+    return record
+
+
+@bp.get("/my-training")
+@login_required
+def my_training() -> Any:
+    person = current_person()
+    return render_template(
+        "learner/my_training.html", person=person,
+        acknowledgements=acknowledgements_of(db.session(), person),
+    )
+
+
+@bp.get("/my-training/<int:ack>/certificate")
+@login_required
+def certificate(ack: int) -> Any:
+    record = _own_acknowledgement(ack)
+    return render_template("learner/certificate.html", person=current_person(), ack=record)

@@ -19,12 +19,13 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, login_user
+from flask_login import current_user, login_required, login_user
 from pylti1p3.contrib.flask import FlaskRequest
 from pylti1p3.deep_link_resource import DeepLinkResource
 
-from lms_plugin import db
+from lms_plugin import csrf, db
 from lms_plugin.config import Settings
+from lms_plugin.content import modules
 from lms_plugin.lti import dynamic_registration, keys
 from lms_plugin.lti.errors import LaunchError
 from lms_plugin.lti.launch import ToolCookieService, ToolMessageLaunch, ToolOIDCLogin
@@ -40,6 +41,7 @@ TICKET_SECONDS = 300
 CONTEXT_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/context"
 RESOURCE_LINK_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/resource_link"
 DEPLOYMENT_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/deployment_id"
+CUSTOM_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/custom"
 
 
 def _settings() -> Settings:
@@ -91,20 +93,42 @@ def launch() -> Any:
     }
     log.info("LTI launch: person %s organisation %s", person.id, person.organisation_id)
     if msg.is_deep_link_launch():
-        return _deep_link_response(msg)
+        session["deep_link_launch_id"] = msg.get_launch_id()
+        return render_template("lti/picker.html", modules=modules().values())
+    # A resource link made by the picker names its module: open it directly.
+    target = (claims.get(CUSTOM_CLAIM) or {}).get("module")
+    next_url = url_for("learner.module", key=target) if target in modules() else None
     ticket = secrets.token_urlsafe(24)
-    launch_store().set_value("ticket-" + ticket, {"person_id": person.id}, TICKET_SECONDS)
+    launch_store().set_value(
+        "ticket-" + ticket, {"person_id": person.id, "next": next_url}, TICKET_SECONDS
+    )
     return redirect(url_for("lti.continue_launch", ticket=ticket))
 
 
-def _deep_link_response(msg: ToolMessageLaunch) -> str:
-    """Answer a deep-linking request with a link to the tool's own page for each person."""
-    resource = (
+@bp.post("/lti/deep-link")
+@login_required
+def deep_link_response() -> Any:
+    """Send the modules an instructor picked back to the LMS as resource links."""
+    csrf.validate()
+    dbs = db.session()
+    msg = ToolMessageLaunch.restore(
+        session.get("deep_link_launch_id", ""), FlaskRequest(), DatabaseToolConf(dbs), dbs,
+        launch_store(),
+    )
+    catalogue = modules()
+    chosen = [catalogue[k] for k in request.form.getlist("module") if k in catalogue]
+    if not chosen:
+        return render_template("lti/picker.html", modules=catalogue.values(),
+                               error="Choose at least one module to add."), 400
+    resources = [
         DeepLinkResource()
         .set_url(_settings().url(url_for("lti.launch")))
-        .set_title("Safeguarding training")
-    )
-    return msg.get_deep_link().output_response_form([resource])
+        .set_title(module.title)
+        .set_custom_params({"module": module.key})
+        for module in chosen
+    ]
+    session.pop("deep_link_launch_id", None)
+    return msg.get_deep_link().output_response_form(resources)
 
 
 @bp.get("/lti/continue")
@@ -115,11 +139,12 @@ def continue_launch() -> Any:
     data = store.get_value("ticket-" + ticket) if ticket else None
     if data is None:
         if current_user.is_authenticated:
-            return redirect(url_for("learner.home"))
+            return redirect(url_for("learner.index"))
         return render_template("errors/signed_out.html"), 401
+    landing = data.get("next") or url_for("learner.index")
     if current_user.is_authenticated and current_user.id == data["person_id"]:
         store.check_value("ticket-" + ticket)
-        return redirect(url_for("learner.home"))
+        return redirect(landing)
     if request.args.get("new_window"):
         # Top-level window: first-party cookies work. The ticket is spent here, once.
         if not store.check_value("ticket-" + ticket):
@@ -128,7 +153,7 @@ def continue_launch() -> Any:
         if person is None:
             abort(404)
         login_user(person)
-        return redirect(url_for("learner.home"))
+        return redirect(landing)
     new_window = url_for("lti.continue_launch", ticket=ticket, new_window=1)
     return render_template("lti/cookies_blocked.html", new_window_url=new_window), 200
 

@@ -1,0 +1,1 @@
+"""Training modules: one folder per module (module.yaml + Markdown sections) and their loader."""

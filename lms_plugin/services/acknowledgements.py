@@ -1,0 +1,154 @@
+"""Signed "read and understood" acknowledgements, kept in the evidence chain."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from courses.model import Module
+from lms_plugin.models import EvidenceRecord, Person
+from lms_plugin.services import evidence
+
+ACKNOWLEDGEMENT = "acknowledgement"
+WITHDRAWAL = "withdrawal"
+SELF = "self"
+ON_BEHALF = "on_behalf"
+
+
+class AcknowledgementError(ValueError):
+    """The acknowledgement cannot be recorded as asked; the message says why."""
+
+
+def declaration_for(module: Module) -> str:
+    return (
+        f"I confirm that I have read and understood “{module.title}” ({module.edition}), "
+        "and that I will follow it in my work."
+    )
+
+
+def _clean_name(typed_name: str) -> str:
+    name = " ".join(typed_name.split())
+    if len(name) < 2:
+        raise AcknowledgementError("Type your full name to sign.")
+    if len(name) > 200:
+        raise AcknowledgementError("The name is too long (200 characters at most).")
+    return name
+
+
+def acknowledgements_of(db: Session, person: Person, module_key: str | None = None
+                        ) -> Sequence[EvidenceRecord]:
+    """Every acknowledgement the person has (any version), newest first, withdrawn excluded."""
+    query = select(EvidenceRecord).where(
+        EvidenceRecord.organisation_id == person.organisation_id,
+        EvidenceRecord.person_id == person.id,
+        EvidenceRecord.kind.in_((ACKNOWLEDGEMENT, WITHDRAWAL)),
+    )
+    if module_key:
+        query = query.where(EvidenceRecord.subject == module_key)
+    rows = db.scalars(query.order_by(EvidenceRecord.seq.desc())).all()
+    withdrawn = {r.data.get("withdraws") for r in rows if r.kind == WITHDRAWAL}
+    return [r for r in rows if r.kind == ACKNOWLEDGEMENT and r.id not in withdrawn]
+
+
+def current_acknowledgement(db: Session, person: Person, module: Module) -> EvidenceRecord | None:
+    """The acknowledgement of exactly the current text of the module, if any."""
+    return next(
+        (a for a in acknowledgements_of(db, person, module.key)
+         if a.subject_version == module.sha256),
+        None,
+    )
+
+
+@dataclass(frozen=True)
+class LaunchContext:
+    platform_id: int | None = None
+    deployment_id: str | None = None
+    context_id: str | None = None
+    context_title: str | None = None
+    resource_link_id: str | None = None
+
+    def as_data(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+def acknowledge(
+    db: Session,
+    key: bytes,
+    person: Person,
+    module: Module,
+    typed_name: str,
+    launch: LaunchContext,
+    *,
+    recorded_by: Person | None = None,
+    note: str = "",
+    signed_on: date | None = None,
+) -> EvidenceRecord:
+    """Record that `person` read and understood this exact version of `module`.
+
+    With `recorded_by`, a coordinator records a signature given elsewhere (on paper): a note
+    saying so is required. A repeat of an acknowledgement already held returns the first one.
+    """
+    name = _clean_name(typed_name)
+    capture = SELF
+    texts = {"typed_name": name}
+    if recorded_by is not None:
+        if recorded_by.organisation_id != person.organisation_id:
+            raise AcknowledgementError("You can only record acknowledgements in your school.")
+        note = note.strip()
+        if not note:
+            raise AcknowledgementError("Add a note saying how and when they signed.")
+        if signed_on and signed_on > date.today():
+            raise AcknowledgementError("The date signed cannot be in the future.")
+        capture = ON_BEHALF
+        texts["note"] = note[:2000]
+    data: dict[str, Any] = {
+        "module_title": module.title,
+        "edition": module.edition,
+        "module_version": module.version,
+        "content_sha256": module.sha256,
+        "section_hashes": list(module.section_hashes),
+        "declaration": declaration_for(module),
+        "capture": capture,
+        "launch": launch.as_data(),
+    }
+    if signed_on:
+        data["signed_on"] = signed_on.isoformat()
+    return evidence.append(
+        db, key, person.organisation_id,
+        evidence.NewEvidence(
+            kind=ACKNOWLEDGEMENT,
+            person_id=person.id,
+            recorded_by_id=recorded_by.id if recorded_by else None,
+            subject=module.key,
+            subject_version=module.sha256,
+            data=data,
+            texts=texts,
+        ),
+        existing=lambda s: current_acknowledgement(s, person, module),
+    )
+
+
+def withdraw(db: Session, key: bytes, ack: EvidenceRecord, by: Person, reason: str
+             ) -> EvidenceRecord:
+    """Withdraw an acknowledgement (recorded in error): a new row; the original stays."""
+    if by.organisation_id != ack.organisation_id or not by.is_coordinator:
+        raise AcknowledgementError("Only a coordinator of the same school can withdraw it.")
+    if not reason.strip():
+        raise AcknowledgementError("Say why the acknowledgement is withdrawn.")
+    return evidence.append(
+        db, key, ack.organisation_id,
+        evidence.NewEvidence(
+            kind=WITHDRAWAL,
+            person_id=ack.person_id,
+            recorded_by_id=by.id,
+            subject=ack.subject,
+            subject_version=ack.subject_version,
+            data={"withdraws": ack.id, "withdraws_seq": ack.seq},
+            texts={"note": reason.strip()[:2000]},
+        ),
+    )
