@@ -14,10 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import jwt
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lms_plugin.config import Settings
 from lms_plugin.lti.keys import generate_rsa_pem, public_jwk
+from lms_plugin.models import Person
 from lms_plugin.services.platforms import PlatformDetails, register_platform
 
 CLIENT_ID = "demo-tool"
@@ -35,6 +37,8 @@ class Persona:
     email: str
     roles: tuple[str, ...]
     description: str
+    works_with_children: bool = True
+    safeguarding_roles: tuple[str, ...] = ()
 
 
 PERSONAS: dict[str, Persona] = {
@@ -45,7 +49,11 @@ PERSONAS: dict[str, Persona] = {
                 "A class teacher: works directly with children."),
         Persona("dsl", "Dana Lead", "Dana", "Lead", "dana.lead@demo.example",
                 (LIS + "membership#Learner",),
-                "The designated safeguarding lead (DSL)."),
+                "The designated safeguarding lead (DSL).", safeguarding_roles=("dsl",)),
+        Persona("caretaker", "Kim Caretaker", "Kim", "Caretaker", "kim.caretaker@demo.example",
+                (LIS + "membership#Learner",),
+                "The site manager: does not work directly with children.",
+                works_with_children=False),
         Persona("coordinator", "Chris Coordinator", "Chris", "Coordinator",
                 "chris.coordinator@demo.example",
                 (LIS + "membership#Instructor", LIS + "institution/person#Administrator"),
@@ -68,8 +76,12 @@ def private_key(settings: Settings) -> str:
 
 
 def register(db: Session, settings: Settings) -> None:
-    """Register the demo platform, its deployment and the demo school (idempotent)."""
-    register_platform(
+    """Register the demo platform, its deployment, the demo school and its people (idempotent).
+
+    LMS launches do not say who is the DSL or who works with children; a coordinator sets that.
+    The demo sets it up front so each persona sees the modules that person would.
+    """
+    platform = register_platform(
         db,
         PlatformDetails(
             issuer=issuer(settings),
@@ -83,6 +95,20 @@ def register(db: Session, settings: Settings) -> None:
         deployment_ids=[DEPLOYMENT_ID],
         organisation_name=ORGANISATION,
     )
+    organisation_id = platform.deployments[0].organisation_id
+    for persona in PERSONAS.values():
+        subject = f"demo-{persona.key}"
+        person = db.scalars(
+            select(Person).where(Person.organisation_id == organisation_id,
+                                 Person.platform_id == platform.id, Person.subject == subject)
+        ).first()
+        if person is None:
+            person = Person(organisation_id=organisation_id, platform_id=platform.id,
+                            subject=subject, name=persona.name, email=persona.email)
+            db.add(person)
+        person.works_with_children = persona.works_with_children
+        person.safeguarding_roles = list(persona.safeguarding_roles)
+    db.flush()
 
 
 def login_initiation_params(settings: Settings, persona: Persona) -> dict[str, str]:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from courses.loader import catalogue
 from tests.http_server import serve
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -76,3 +77,44 @@ def test_demo_launch_in_an_iframe(demo_server, page, persona, name, heading):
     assert tool.url.startswith(demo_server)
     page.goto(tool.url)  # the tool page itself, checked for accessibility
     assert serious_violations(page) == []
+
+
+def test_read_and_sign_part_one_in_the_lms_frame(demo_server, page):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.goto(demo_server + "/dev-platform/course/staff")
+    tool = page.frame_locator("iframe[title='Safeguarding training']")
+    tool.get_by_role("link", name="KCSIE 2025 Part one: safeguarding information for all staff"
+                     ).click()
+    tool.get_by_role("link", name="Start reading").click()
+    sections = catalogue()["kcsie-2025-part-one"].sections
+    for section in sections:
+        tool.get_by_text(f"Section {section.number} of {len(sections)}").wait_for()
+        tool.get_by_role("heading", name=section.title).wait_for()
+        if section.number == 1:
+            page.screenshot(path=str(ARTIFACTS / "read-section.png"), full_page=True)
+        last = section.number == len(sections)
+        label = "finish" if last else "next"
+        tool.get_by_role("button", name=f"I have read this section – {label}").click()
+    tool.get_by_role("heading", name="Read and understood").wait_for()
+    tool.get_by_label("Type your full name").fill("Sam Teacher")
+    tool.get_by_label("I confirm the declaration above").check()
+    page.screenshot(path=str(ARTIFACTS / "sign.png"), full_page=True)
+    tool.get_by_role("button", name="Sign").click()
+    tool.get_by_role("heading", name="Signed").wait_for()
+    tool.get_by_role("link", name="View certificate").click()
+    tool.get_by_role("heading", name="Certificate of acknowledgement").wait_for()
+    page.screenshot(path=str(ARTIFACTS / "certificate.png"), full_page=True)
+    tool.get_by_role("link", name="Back to my training record").click()
+    tool.get_by_role("heading", name="My training record").wait_for()
+    row = tool.get_by_role("row").filter(has_text="KCSIE 2025 Part one")
+    assert row.count() == 1
+    assert "Signed online" in row.inner_text()
+
+
+def test_reading_pages_are_accessible(demo_server, page):
+    page.goto(demo_server + "/dev-platform/course/dsl")
+    page.frame_locator("iframe").get_by_role("heading", name="Hello, Dana Lead").wait_for()
+    for path in ("/home", "/modules/kcsie-2025-annex-c", "/modules/kcsie-2025-annex-c/sections/1",
+                 "/modules/kcsie-2025-annex-c/sign", "/my-training"):
+        page.goto(demo_server + path)
+        assert serious_violations(page) == [], path

@@ -29,15 +29,16 @@ def demo_app(make_app):
 
 
 @pytest.mark.parametrize(
-    ("persona", "landing", "greeting"),
+    ("persona", "landing", "greeting", "sees"),
     [
-        ("staff", "/home", "Hello, Sam Teacher"),
-        ("dsl", "/home", "Hello, Dana Lead"),
-        ("coordinator", "/coordinator/", "Hello, Chris Coordinator"),
+        ("staff", "/home", "Hello, Sam Teacher", "KCSIE 2025 Part one"),
+        ("dsl", "/home", "Hello, Dana Lead", "KCSIE 2025 Annex C"),
+        ("caretaker", "/home", "Hello, Kim Caretaker", "KCSIE 2025 Annex A"),
+        ("coordinator", "/coordinator/", "Hello, Chris Coordinator", "Dana Lead"),
     ],
 )
 def test_demo_persona_launches_through_the_real_lti_endpoints(demo_app, persona, landing,
-                                                              greeting):
+                                                              greeting, sees):
     client = demo_app.test_client()
     index = client.get(DEMO_URL + "/dev-platform/")
     assert f"/dev-platform/course/{persona}" in index.text
@@ -56,6 +57,7 @@ def test_demo_persona_launches_through_the_real_lti_endpoints(demo_app, persona,
     launched = client.post(action, data=fields, follow_redirects=True)
     assert launched.request.path == landing
     assert greeting in launched.text
+    assert sees in launched.text
 
 
 def test_seed_is_idempotent(demo_app):
