@@ -1,10 +1,11 @@
-"""Run every benchmark and print its results."""
+"""Run every benchmark and print its results: `make bench`."""
 
-from bench import launches
+from bench import evidence, launches
 
 
 def main() -> None:
     launches.main()
+    evidence.main()
 
 
 if __name__ == "__main__":
