@@ -166,6 +166,11 @@ def test_dsl_gets_annex_c(app, client, platform):
     home = platform.launch_and_follow(client)
     assert "KCSIE 2025 Annex C" in home.text
     assert "KCSIE 2025 Part one" in home.text
+    with app.app_context():
+        [change] = db.session().scalars(
+            select(EvidenceRecord).where(EvidenceRecord.kind == "profile_change")).all()
+        assert change.data == {"works_with_children": True, "safeguarding_roles": ["dsl"]}
+        assert change.recorded_by_id is not None
 
 
 def launch_coordinator_and_set(app, platform, works_with_children=True, roles=()):

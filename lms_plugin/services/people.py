@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lms_plugin.models import Person
+from lms_plugin.services import evidence
 
 
 def people_in_organisation(db: Session, organisation_id: int) -> Sequence[Person]:
@@ -17,9 +18,23 @@ def people_in_organisation(db: Session, organisation_id: int) -> Sequence[Person
     ).all()
 
 
-def update_profile(db: Session, person: Person, works_with_children: bool,
-                   roles: list[str]) -> None:
-    """Set who the person is for training purposes (no commit)."""
+def update_profile(db: Session, key: bytes, person: Person, by: Person,
+                   works_with_children: bool, roles: list[str]) -> None:
+    """Set who the person is for training purposes, and record who changed it in the chain."""
+    roles = sorted(set(roles))
+    if (person.works_with_children, sorted(person.safeguarding_roles)) == (
+        works_with_children, roles
+    ):
+        return
     person.works_with_children = works_with_children
-    person.safeguarding_roles = sorted(set(roles))
+    person.safeguarding_roles = roles
     db.flush()
+    evidence.append(
+        db, key, person.organisation_id,
+        evidence.NewEvidence(
+            kind="profile_change",
+            person_id=person.id,
+            recorded_by_id=by.id,
+            data={"works_with_children": works_with_children, "safeguarding_roles": roles},
+        ),
+    )

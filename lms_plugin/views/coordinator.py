@@ -68,8 +68,8 @@ def person(person_id: int) -> Any:
 def profile(person_id: int) -> Any:
     person = _person_in_my_organisation(person_id)
     roles = [r for r in request.form.getlist("roles") if r in ROLES]
-    update_profile(db.session(), person, request.form.get("works_with_children") == "yes", roles)
-    db.session().commit()
+    update_profile(db.session(), current_app.config["SETTINGS"].evidence_key, person,
+                   current_person(), request.form.get("works_with_children") == "yes", roles)
     flash(f"Saved {person.display_name}'s details.")
     return redirect(url_for("coordinator.person", person_id=person.id))
 
