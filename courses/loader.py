@@ -18,6 +18,7 @@ MODULE_KEYS = {
     "key", "title", "edition", "version", "audience", "summary", "source", "licence",
     "estimated_minutes",
 }
+OPTIONAL_KEYS = {"order"}  # reading order on a person's list (lower first); default 100
 SECTION_FILE = re.compile(r"^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PARAGRAPH_REF = re.compile(r"^(\d+(-\d+)?|(Part (one|two|three|four|five)|Annex [A-H]): .+)$")
@@ -137,7 +138,7 @@ def load_module(folder: Path, problems: list[ContentProblem]) -> Module | None:
 
     for missing in sorted(MODULE_KEYS - set(meta)):
         problems.append(ContentProblem(where, 1, f"missing key {missing!r}"))
-    for extra in sorted(set(meta) - MODULE_KEYS):
+    for extra in sorted(set(meta) - MODULE_KEYS - OPTIONAL_KEYS):
         bad(extra, "unknown key")
     for key in ("key", "title", "edition", "version", "summary", "licence"):
         if key in meta and (not isinstance(meta[key], str) or not meta[key].strip()):
@@ -161,6 +162,9 @@ def load_module(folder: Path, problems: list[ContentProblem]) -> Module | None:
         bad("source", "must have exactly title and an https url")
     if isinstance(meta.get("licence"), str) and "Open Government Licence" not in meta["licence"]:
         bad("licence", "must carry the Open Government Licence v3.0 attribution")
+    order = meta.get("order", 100)
+    if not isinstance(order, int) or isinstance(order, bool):
+        bad("order", "must be a whole number")
     minutes = meta.get("estimated_minutes")
     if "estimated_minutes" in meta and (not isinstance(minutes, int) or minutes <= 0):
         bad("estimated_minutes", "must be a positive whole number")
@@ -196,6 +200,7 @@ def load_module(folder: Path, problems: list[ContentProblem]) -> Module | None:
         source_url=source["url"],
         licence=meta["licence"].strip(),
         estimated_minutes=minutes,
+        order=order,
         sections=tuple(sections),
         sha256=fingerprint(shown),
     )
@@ -220,4 +225,4 @@ def catalogue(root: Path = MODULES_DIR) -> dict[str, Module]:
     modules, problems = check(root)
     if problems:
         raise ContentError(problems)
-    return {m.key: m for m in modules}
+    return {m.key: m for m in sorted(modules, key=lambda m: (m.order, m.key))}

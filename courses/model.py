@@ -33,6 +33,7 @@ class Module:
     source_url: str
     licence: str
     estimated_minutes: int
+    order: int
     sections: tuple[Section, ...]
     sha256: str
 

@@ -119,3 +119,9 @@ def test_content_check_exits_non_zero_on_problems(make_app, broken):
 def test_who_reads_what(works_with_children, roles, expected):
     keys = {m.key for m in required_modules(catalogue().values(), works_with_children, roles)}
     assert keys == expected
+
+
+def test_modules_come_in_reading_order():
+    keys = [m.key for m in required_modules(catalogue().values(), True, ["dsl"])]
+    assert keys == ["kcsie-2025-part-one", "kcsie-2025-annex-b", "kcsie-2025-annex-c",
+                    "kcsie-2025-whats-new"]
