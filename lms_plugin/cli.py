@@ -119,18 +119,25 @@ def demo_seed_command() -> None:
 
 @content_cli.command("check")
 def content_check_command() -> None:
-    """Validate every module; print each problem with file and line; exit 1 if any."""
+    """Validate every module and question bank; print each problem with file and line."""
     from pathlib import Path
 
     from courses.loader import MODULES_DIR, check
+    from quizzes.loader import BANKS_DIR, check_banks
 
     modules, problems = check(Path(current_app.config.get("CONTENT_DIR") or MODULES_DIR))
+    banks, bank_problems = check_banks(
+        [m.key for m in modules], Path(current_app.config.get("BANKS_DIR") or BANKS_DIR)
+    )
+    problems += bank_problems
     for problem in problems:
         click.echo(str(problem), err=True)
     if problems:
         raise SystemExit(1)
     sections = sum(len(m.sections) for m in modules)
-    click.echo(f"{len(modules)} modules, {sections} sections: all valid.")
+    questions = sum(len(b.questions) for b in banks)
+    click.echo(f"{len(modules)} modules, {sections} sections, {len(banks)} question banks, "
+               f"{questions} questions: all valid.")
 
 
 @evidence_cli.command("verify")

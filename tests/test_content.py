@@ -18,6 +18,7 @@ def test_content_check_command_passes_on_shipped_modules(app):
     result = app.test_cli_runner().invoke(args=["content", "check"])
     assert result.exit_code == 0, result.output
     assert "5 modules" in result.output
+    assert "4 question banks" in result.output
 
 
 def test_shipped_modules_are_substantive_and_attributed():
