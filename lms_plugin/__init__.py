@@ -45,7 +45,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.extensions["redis"] = redis.Redis.from_url(settings.redis_url)
 
     from lms_plugin import auth, cli, csrf
-    from lms_plugin.views import coordinator, errors, learner, lti
+    from lms_plugin.views import coordinator, errors, learner, lti, quiz
 
     auth.init_app(app)
     csrf.init_app(app)
@@ -53,6 +53,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(lti.bp)
     app.register_blueprint(learner.bp)
     app.register_blueprint(coordinator.bp)
+    app.register_blueprint(quiz.bp)
     if settings.demo:
         from lms_plugin.views import devplatform
 

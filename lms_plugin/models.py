@@ -225,3 +225,23 @@ class EvidenceHead(Base):
     seq: Mapped[int] = mapped_column(Integer)
     row_hash: Mapped[str] = mapped_column(String(64))
     hmac: Mapped[str] = mapped_column(String(64))
+
+
+class QuizAttempt(Base):
+    """One try at a module's quiz. Its seed rebuilds the paper; the marked answers are evidence."""
+
+    __tablename__ = "quiz_attempts"
+    __table_args__ = (Index("ix_quiz_attempts_person_module", "person_id", "module_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    module_key: Mapped[str] = mapped_column(String(200))
+    bank_sha256: Mapped[str] = mapped_column(String(64))
+    seed: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column()
+    score: Mapped[float | None] = mapped_column()
+    passed: Mapped[bool | None] = mapped_column(Boolean)
+    evidence_id: Mapped[int | None] = mapped_column(ForeignKey("evidence.id"))
+    launch: Mapped[dict[str, Any]] = mapped_column(default=dict)

@@ -101,11 +101,13 @@ def append(
     organisation_id: int,
     new: NewEvidence,
     existing: Callable[[Session], EvidenceRecord | None] | None = None,
+    on_row: Callable[[Session, EvidenceRecord], None] | None = None,
 ) -> EvidenceRecord:
     """Append a row to the organisation's chain and commit; returns it.
 
     `existing`, run inside the same locked transaction, may return a row that already records
     the same thing (a double submit): then nothing is written and that row is returned.
+    `on_row` makes other changes that must commit together with the row, or not at all.
     Concurrent appends to one organisation are serialised; losers of a race retry.
     """
     for attempt in range(_ATTEMPTS):
@@ -147,6 +149,8 @@ def append(
                 db.add(head)
             head.seq, head.row_hash = seq, record.row_hash
             head.hmac = _head_mac(key, organisation_id, seq, record.row_hash)
+            if on_row is not None:
+                on_row(db, record)
             db.commit()
             return record
         except (IntegrityError, OperationalError):

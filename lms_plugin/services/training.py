@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -12,7 +12,9 @@ from courses.audience import required_modules
 from courses.model import Module, Section
 from lms_plugin.models import EvidenceRecord, Person
 from lms_plugin.services.acknowledgements import acknowledgements_of
+from lms_plugin.services.quizzes import QuizStatus, quiz_status
 from lms_plugin.services.reading import SECTION_READ
+from quizzes.model import Bank
 
 NOT_STARTED, IN_PROGRESS, SIGNED, RESIGN = "not_started", "in_progress", "signed", "resign"
 
@@ -24,6 +26,12 @@ class ModuleStatus:
     acknowledgement: EvidenceRecord | None  # of the current version
     previous: EvidenceRecord | None  # latest of an earlier version
     changed: tuple[Section, ...]  # since `previous`, when the current version is unsigned
+    quiz: QuizStatus | None = None  # None when the module has no question bank
+
+    @property
+    def complete(self) -> bool:
+        """Current version acknowledged, and the quiz passed where there is one."""
+        return self.acknowledgement is not None and (self.quiz is None or self.quiz.passed)
 
     @property
     def state(self) -> str:
@@ -46,7 +54,8 @@ class ModuleStatus:
         return next((s for s in self.module.sections if s.number not in self.read), None)
 
 
-def status_of(db: Session, person: Person, module: Module) -> ModuleStatus:
+def status_of(db: Session, person: Person, module: Module, bank: Bank | None = None
+              ) -> ModuleStatus:
     acks = acknowledgements_of(db, person, module.key)
     current = next((a for a in acks if a.subject_version == module.sha256), None)
     previous = next((a for a in acks if a.subject_version != module.sha256), None)
@@ -69,7 +78,9 @@ def status_of(db: Session, person: Person, module: Module) -> ModuleStatus:
         if current is None:
             earlier = set(previous.data.get("section_hashes", []))
             changed = tuple(s for s in module.sections if s.sha256 not in earlier)
-    return ModuleStatus(module, frozenset(n for n in read if n), current, previous, changed)
+    quiz = quiz_status(db, person, bank) if bank else None
+    return ModuleStatus(module, frozenset(n for n in read if n), current, previous, changed,
+                        quiz)
 
 
 def modules_for(person: Person, modules: Iterable[Module]) -> list[Module]:
@@ -77,6 +88,7 @@ def modules_for(person: Person, modules: Iterable[Module]) -> list[Module]:
     return required_modules(modules, person.works_with_children, person.safeguarding_roles)
 
 
-def my_modules(db: Session, person: Person, modules: Iterable[Module]) -> list[ModuleStatus]:
+def my_modules(db: Session, person: Person, modules: Iterable[Module],
+               banks: Mapping[str, Bank]) -> list[ModuleStatus]:
     """Status of every module the person must read."""
-    return [status_of(db, person, m) for m in modules_for(person, modules)]
+    return [status_of(db, person, m, banks.get(m.key)) for m in modules_for(person, modules)]

@@ -10,7 +10,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from courses.audience import ROLES
 from lms_plugin import db
 from lms_plugin.auth import coordinator_required, current_person
-from lms_plugin.content import modules
+from lms_plugin.content import banks, modules
 from lms_plugin.models import EvidenceRecord, Person
 from lms_plugin.services.acknowledgements import (
     ACKNOWLEDGEMENT,
@@ -49,7 +49,7 @@ def _render_person(person: Person, error: str | None = None, status: int = 200) 
         "coordinator/person.html",
         person=person,
         roles=ROLES,
-        statuses=my_modules(session, person, modules().values()),
+        statuses=my_modules(session, person, modules().values(), banks()),
         acknowledgements=acknowledgements_of(session, person),
         modules=modules().values(),
         error=error,

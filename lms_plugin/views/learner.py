@@ -19,7 +19,7 @@ from flask_login import current_user, login_required
 from courses.model import Module
 from lms_plugin import db
 from lms_plugin.auth import current_person
-from lms_plugin.content import modules
+from lms_plugin.content import banks, modules
 from lms_plugin.models import EvidenceRecord
 from lms_plugin.rendering import render_markdown
 from lms_plugin.services.acknowledgements import (
@@ -76,7 +76,8 @@ def index() -> Any:
 def home() -> Any:
     person = current_person()
     return render_template("learner/home.html", person=person,
-                           statuses=my_modules(db.session(), person, modules().values()))
+                           statuses=my_modules(db.session(), person, modules().values(),
+                                               banks()))
 
 
 @bp.get("/modules/<key>")
@@ -84,7 +85,7 @@ def home() -> Any:
 def module(key: str) -> Any:
     person = current_person()
     mod = _module(key)
-    status = status_of(db.session(), person, mod)
+    status = status_of(db.session(), person, mod, banks().get(key))
     required = mod in modules_for(person, modules().values())
     return render_template("learner/module.html", status=status, module=mod, required=required)
 
@@ -149,7 +150,8 @@ def sign(key: str) -> Any:
 @login_required
 def signed(key: str, ack: int) -> Any:
     record = _own_acknowledgement(ack)
-    return render_template("learner/signed.html", module=_module(key), ack=record)
+    return render_template("learner/signed.html", module=_module(key), ack=record,
+                           has_quiz=key in banks())
 
 
 def _own_acknowledgement(evidence_id: int) -> EvidenceRecord:
