@@ -96,6 +96,23 @@ def retire_keys_command() -> None:
     click.echo("Retired: " + (", ".join(retired) if retired else "nothing to retire"))
 
 
+@lti_cli.command("sync-grades")
+@click.option("--limit", default=10_000, show_default=True, help="Most jobs to try this run.")
+def sync_grades_command(limit: int) -> None:
+    """Send queued quiz scores to the LMS gradebooks; retries failures with backoff.
+
+    Safe to run from cron, and safe to run twice at once (each job is leased).
+    """
+    from lms_plugin.lti.runtime import http_session
+    from lms_plugin.services.grades import sync
+
+    report = sync(db.session(), http_session(), limit=limit)
+    click.echo(f"sent {report.sent}, failed {report.failed} (will retry), "
+               f"skipped {report.skipped}")
+    for error in report.errors[:20]:
+        click.echo(f"  {error}")
+
+
 @lti_cli.command("purge-state")
 def purge_state_command() -> None:
     """Delete expired launch state (safe to run from cron)."""

@@ -245,3 +245,52 @@ class QuizAttempt(Base):
     passed: Mapped[bool | None] = mapped_column(Boolean)
     evidence_id: Mapped[int | None] = mapped_column(ForeignKey("evidence.id"))
     launch: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class GradeJob(Base):
+    """A score waiting to reach the LMS gradebook: the durable outbox for grade passback.
+
+    Written in the same transaction as the quiz attempt it reports, so no score is lost when
+    the LMS is down; `lti sync-grades` retries with backoff until the LMS accepts it.
+    """
+
+    __tablename__ = "grade_jobs"
+    __table_args__ = (Index("ix_grade_jobs_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    platform_id: Mapped[int] = mapped_column(ForeignKey("platforms.id"))
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("quiz_attempts.id"), unique=True)
+    module_key: Mapped[str] = mapped_column(String(200))
+    module_title: Mapped[str] = mapped_column(String(300))
+    user_id: Mapped[str] = mapped_column(String(255))  # the LTI subject
+    ags: Mapped[dict[str, Any]] = mapped_column()  # the launch's AGS endpoint claim
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending | sent
+    tries: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    locked_until: Mapped[datetime | None] = mapped_column()
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column()
+    score_sent: Mapped[float | None] = mapped_column()
+
+
+class GradeLineItem(Base):
+    """The LMS line item that holds one module's scores in one course gradebook.
+
+    One row per (platform, line items URL, module): the unique key makes sure two workers
+    never both create a column for the same module in the same gradebook.
+    """
+
+    __tablename__ = "grade_lineitems"
+    __table_args__ = (
+        UniqueConstraint("platform_id", "lineitems_url", "module_key", name="uq_grade_lineitem"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform_id: Mapped[int] = mapped_column(ForeignKey("platforms.id"))
+    lineitems_url: Mapped[str] = mapped_column(String(500))
+    module_key: Mapped[str] = mapped_column(String(200))
+    lineitem_url: Mapped[str | None] = mapped_column(String(500))
+    claimed_at: Mapped[datetime] = mapped_column(default=utcnow)

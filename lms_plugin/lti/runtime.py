@@ -21,10 +21,20 @@ def launch_store() -> LaunchDataStorage[Any]:
     return DatabaseLaunchStore(current_app.extensions["db_sessionmaker"])
 
 
+class TimeoutSession(requests.Session):
+    """pylti1.3 makes service calls without a timeout; a slow LMS must not hang a worker."""
+
+    def __init__(self, timeout: float = 10.0) -> None:
+        super().__init__()
+        self.timeout = timeout
+        self.headers["User-Agent"] = USER_AGENT
+
+    def request(self, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        kwargs.setdefault("timeout", self.timeout)
+        return super().request(*args, **kwargs)
+
+
 def http_session() -> requests.Session:
     """A requests session for calls to platforms (keys, registration, grades)."""
-    factory = current_app.extensions.get("http_session_factory")
-    session = factory() if factory else requests.Session()
-    session.headers.setdefault("User-Agent", USER_AGENT)
-    return session
+    return TimeoutSession()
 

@@ -12,6 +12,7 @@ from lms_plugin import db
 from lms_plugin.auth import coordinator_required, current_person
 from lms_plugin.content import banks, modules
 from lms_plugin.models import EvidenceRecord, Person
+from lms_plugin.services import grades
 from lms_plugin.services.acknowledgements import (
     ACKNOWLEDGEMENT,
     AcknowledgementError,
@@ -55,6 +56,16 @@ def _render_person(person: Person, error: str | None = None, status: int = 200) 
         error=error,
         today=date.today().isoformat(),
     ), status
+
+
+@bp.get("/grades")
+@coordinator_required
+def grade_passback() -> Any:
+    """Scores not yet accepted by the LMS gradebook, with the last error."""
+    me = current_person()
+    jobs = grades.unsent(db.session(), me.organisation_id)
+    people = {p.id: p for p in people_in_organisation(db.session(), me.organisation_id)}
+    return render_template("coordinator/grades.html", jobs=jobs, people=people)
 
 
 @bp.get("/people/<int:person_id>")

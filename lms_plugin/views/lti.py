@@ -42,6 +42,7 @@ CONTEXT_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/context"
 RESOURCE_LINK_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/resource_link"
 DEPLOYMENT_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/deployment_id"
 CUSTOM_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/custom"
+AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 
 
 def _settings() -> Settings:
@@ -90,6 +91,7 @@ def launch() -> Any:
         "context_id": context.get("id"),
         "context_title": context.get("title") or context.get("label"),
         "resource_link_id": (claims.get(RESOURCE_LINK_CLAIM) or {}).get("id"),
+        "ags": claims.get(AGS_CLAIM),
     }
     log.info("LTI launch: person %s organisation %s", person.id, person.organisation_id)
     if msg.is_deep_link_launch():

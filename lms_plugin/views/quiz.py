@@ -4,18 +4,39 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import login_required
+from sqlalchemy import select
 
 from lms_plugin import db
 from lms_plugin.auth import current_person
 from lms_plugin.content import banks, modules
-from lms_plugin.models import EvidenceRecord, QuizAttempt
+from lms_plugin.lti.runtime import http_session
+from lms_plugin.models import EvidenceRecord, GradeJob, QuizAttempt
+from lms_plugin.services import grades
 from lms_plugin.services.quizzes import QuizError, paper_for, quiz_status, start_attempt, submit
 from lms_plugin.services.training import status_of
 from lms_plugin.views.learner import launch_context
 
 bp = Blueprint("quiz", __name__)
+
+
+def _try_passback_now(attempt_id: int) -> None:
+    """Send the score at once if the LMS answers; otherwise `lti sync-grades` retries it."""
+    session = db.session()
+    job_id = session.scalar(select(GradeJob.id).where(GradeJob.attempt_id == attempt_id,
+                                                      GradeJob.status == grades.PENDING))
+    if job_id is not None:
+        grades.deliver(session, job_id, http_session())
 
 
 def _bank_and_module(key: str) -> tuple[Any, Any]:
@@ -54,7 +75,8 @@ def start(key: str) -> Any:
     if not status_of(db.session(), person, module).all_read:
         abort(400, "Read every section of the module before taking its quiz.")
     try:
-        attempt = start_attempt(db.session(), person, bank, launch_context().as_data())
+        launch = {**launch_context().as_data(), "ags": (session.get("launch") or {}).get("ags")}
+        attempt = start_attempt(db.session(), person, bank, launch)
     except QuizError as exc:
         abort(400, str(exc))
     return redirect(url_for("quiz.attempt", attempt_id=attempt.id))
@@ -80,7 +102,8 @@ def attempt(attempt_id: int) -> Any:
             for item in paper
         }
         submit(db.session(), current_app.config["SETTINGS"].evidence_key, current_person(),
-               attempt, bank, answers)
+               attempt, bank, answers, module.title)
+        _try_passback_now(attempt.id)
         return redirect(url_for("quiz.attempt", attempt_id=attempt.id))
     return render_template("quiz/attempt.html", module=module, bank=bank, attempt=attempt,
                            paper=paper)
