@@ -26,7 +26,7 @@ def upgrade() -> None:
         sa.Column("seed", sa.Integer(), nullable=False),
         sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("score", sa.Float(), nullable=True),
+        sa.Column("score", sa.Double(), nullable=True),
         sa.Column("passed", sa.Boolean(), nullable=True),
         sa.Column("evidence_id", sa.Integer(), sa.ForeignKey("evidence.id"), nullable=True),
         sa.Column("launch", sa.JSON(), nullable=False),

@@ -35,7 +35,7 @@ def upgrade() -> None:
         sa.Column("last_error", sa.Text(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("score_sent", sa.Float(), nullable=True),
+        sa.Column("score_sent", sa.Double(), nullable=True),
     )
     op.create_index("ix_grade_jobs_organisation_id", "grade_jobs", ["organisation_id"])
     op.create_index("ix_grade_jobs_due", "grade_jobs", ["status", "next_attempt_at"])
