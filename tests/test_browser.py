@@ -115,6 +115,40 @@ def test_reading_pages_are_accessible(demo_server, page):
     page.goto(demo_server + "/dev-platform/course/dsl")
     page.frame_locator("iframe").get_by_role("heading", name="Hello, Dana Lead").wait_for()
     for path in ("/home", "/modules/kcsie-2025-annex-c", "/modules/kcsie-2025-annex-c/sections/1",
-                 "/modules/kcsie-2025-annex-c/sign", "/my-training"):
+                 "/modules/kcsie-2025-annex-c/sign", "/my-training",
+                 "/modules/kcsie-2025-annex-c/quiz"):
         page.goto(demo_server + path)
         assert serious_violations(page) == [], path
+
+
+def test_full_quiz_in_the_lms_frame(demo_server, page):
+    from quizzes.loader import check_banks
+
+    bank = {b.module: b for b in check_banks(catalogue())[0]}["kcsie-2025-annex-a"]
+    module = catalogue()["kcsie-2025-annex-a"]
+    page.goto(demo_server + "/dev-platform/course/caretaker")
+    tool = page.frame_locator("iframe[title='Safeguarding training']")
+    tool.get_by_role("link", name=module.title).click()
+    tool.get_by_role("link", name="Start reading").click()
+    for section in module.sections:
+        tool.get_by_role("heading", name=section.title).wait_for()
+        label = "finish" if section.number == len(module.sections) else "next"
+        tool.get_by_role("button", name=f"I have read this section – {label}").click()
+    tool.get_by_label("Type your full name").fill("Kim Caretaker")
+    tool.get_by_label("I confirm the declaration above").check()
+    tool.get_by_role("button", name="Sign").click()
+    tool.get_by_role("link", name="Take the quiz").click()
+    tool.get_by_role("button", name="Start the quiz").click()
+    tool.get_by_role("button", name="Submit answers").wait_for()
+    for fieldset in tool.locator("fieldset").all():
+        legend = fieldset.locator("legend").inner_text()
+        question = next(q for q in bank.questions if q.text in legend)
+        for index in question.correct:
+            fieldset.get_by_label(question.options[index], exact=True).check()
+    page.screenshot(path=str(ARTIFACTS / "quiz.png"), full_page=True)
+    tool.get_by_role("button", name="Submit answers").click()
+    tool.get_by_role("heading", name="Passed: 100%").wait_for()
+    page.screenshot(path=str(ARTIFACTS / "quiz-result.png"), full_page=True)
+    tool.get_by_role("link", name="Your modules").click()
+    item = tool.get_by_role("listitem").filter(has_text=module.title)
+    item.get_by_text("Complete").wait_for()
