@@ -7,6 +7,7 @@ score it accepts, so tests can prove each one arrived exactly once.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -27,6 +28,8 @@ class FakeGradebook:
         self.tokens: set[str] = set()
         self._lock = threading.Lock()
         self.base = ""
+        self.reject_tokens = False  # the LMS refuses the tool's client assertion
+        self.delay = 0.0  # seconds before answering a score: a slow LMS
 
     def app(self) -> Flask:
         app = Flask("fake-lms")
@@ -38,6 +41,8 @@ class FakeGradebook:
 
         @app.post("/token")
         def token():
+            if self.reject_tokens:
+                return jsonify({"error": "invalid_client"}), 401
             assertion = request.form.get("client_assertion", "")
             kid = jwt.get_unverified_header(assertion).get("kid")
             key = next(k for k in self.tool_jwks()["keys"] if k["kid"] == kid)
@@ -65,6 +70,7 @@ class FakeGradebook:
         @app.post("/lineitems/<int:number>/lineitem/scores")
         def score(number: int):
             bearer()
+            time.sleep(self.delay)
             with self._lock:
                 self.scores.append({**request.get_json(force=True), "lineitem": number})
                 self.score_urls.append(request.full_path)

@@ -174,3 +174,33 @@ def test_no_ags_claim_means_no_job(app, client, platform):
     client.post(TOOL_URL + location, data={"csrf_token": csrf_token(paper.text),
                                            **answers_for(paper.text, True)})
     assert jobs(app) == []
+
+
+@pytest.mark.parametrize("trouble", ["token refused", "too slow"])
+def test_refused_token_or_timeout_stays_queued_then_arrives(app, lms, trouble):
+    gradebook, port, platform = lms
+    app.config["PASSBACK_TIMEOUT"] = 0.5
+    with gradebook.running(port) as base:
+        if trouble == "token refused":
+            gradebook.reject_tokens = True
+        else:
+            gradebook.delay = 1.0
+        take_quiz(app, platform, base, "user-1")
+        with app.app_context():
+            report = grades.sync(db.session(), TimeoutSession(0.5),
+                                 now=utcnow() + timedelta(hours=1))
+        assert report.sent == 0
+        [job] = jobs(app)
+        assert job.status == "pending" and job.last_error
+        gradebook.reject_tokens, gradebook.delay = False, 0.0
+        with app.app_context():
+            report = grades.sync(db.session(), TimeoutSession(5),
+                                 now=utcnow() + timedelta(hours=8))
+        assert report.sent == 1
+    assert jobs(app)[0].status == "sent"
+    if trouble == "token refused":
+        assert len(gradebook.scores) == 1
+    else:
+        # A timed-out post may still land late. Every copy carries the same score and
+        # timestamp, so the gradebook shows one result (AGS keeps the latest by timestamp).
+        assert len({(s["scoreGiven"], s["timestamp"]) for s in gradebook.scores}) == 1

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from lms_plugin import db
 from lms_plugin.auth import current_person
 from lms_plugin.content import banks, modules
-from lms_plugin.lti.runtime import http_session
+from lms_plugin.lti.runtime import TimeoutSession
 from lms_plugin.models import EvidenceRecord, GradeJob, QuizAttempt
 from lms_plugin.services import grades
 from lms_plugin.services.quizzes import QuizError, paper_for, quiz_status, start_attempt, submit
@@ -36,7 +36,9 @@ def _try_passback_now(attempt_id: int) -> None:
     job_id = session.scalar(select(GradeJob.id).where(GradeJob.attempt_id == attempt_id,
                                                       GradeJob.status == grades.PENDING))
     if job_id is not None:
-        grades.deliver(session, job_id, http_session())
+        # A short timeout: the learner should not wait on a slow LMS; cron catches up.
+        grades.deliver(session, job_id,
+                       TimeoutSession(current_app.config.get("PASSBACK_TIMEOUT", 3.0)))
 
 
 def _bank_and_module(key: str) -> tuple[Any, Any]:
