@@ -4,7 +4,6 @@ local fake AGS gradebook (real HTTP on loopback)."""
 from __future__ import annotations
 
 import os
-import socket
 import sys
 import tempfile
 import time
@@ -17,12 +16,6 @@ ATTEMPTS = 10_000
 ORGANISATIONS = 50
 SCOPES = ["https://purl.imsglobal.org/spec/lti-ags/scope/lineitem",
           "https://purl.imsglobal.org/spec/lti-ags/scope/score"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def main() -> None:
@@ -41,6 +34,7 @@ def main() -> None:
     from lms_plugin.services.quizzes import start_attempt, submit
     from quizzes.loader import check_banks
     from tests.fake_lms import FakeGradebook
+    from tests.http_server import free_port
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request otherwise
     banks = {b.module: b for b in check_banks(catalogue())[0]}
@@ -49,7 +43,7 @@ def main() -> None:
         url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{tmp}/bench.db"
         app = _setup(url, tmp)
         key = app.config["SETTINGS"].evidence_key
-        port = _free_port()
+        port = free_port()
         with app.app_context():
             session = db.session()
             gradebook = FakeGradebook(lambda: {"keys": published_keys(session)})

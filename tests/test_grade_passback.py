@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
@@ -15,6 +14,7 @@ from lms_plugin.models import GradeJob, utcnow
 from lms_plugin.services import grades
 from lms_plugin.services.platforms import PlatformDetails, register_platform
 from tests.fake_lms import FakeGradebook
+from tests.http_server import free_port
 from tests.lti_platform import INSTRUCTOR, TOOL_URL, TestPlatform, csrf_token
 from tests.test_quiz_flow import answers_for, start
 from tests.test_reading_and_signing import read_all
@@ -23,12 +23,6 @@ KEY = "kcsie-2025-part-one"
 AGS = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 SCOPES = ["https://purl.imsglobal.org/spec/lti-ags/scope/lineitem",
           "https://purl.imsglobal.org/spec/lti-ags/scope/score"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
