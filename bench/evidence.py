@@ -68,16 +68,14 @@ def _bulk_rows(session, key: bytes, organisation_id: int, person_id: int, start_
             subject_version="b" * 64, item=i % 9 + 1, data={"section_sha256": "c" * 64},
             text_digests={}, created_at=now + timedelta(microseconds=i), prev_hash=prev,
         )
-        record.row_hash = evidence._row_hash_of(record)
-        record.hmac = evidence._mac(key, record.row_hash)
+        evidence.seal(key, record)
         prev = record.row_hash
         rows.append({c.name: getattr(record, c.key) for c in EvidenceRecord.__table__.columns
                      if c.name != "id"})
     session.execute(EvidenceRecord.__table__.insert(), rows)
     head = session.get(EvidenceHead, organisation_id)
     last = start_seq + count - 1
-    head.seq, head.row_hash = last, prev
-    head.hmac = evidence._head_mac(key, organisation_id, last, prev)
+    evidence.seal_head(key, head, last, prev)
     session.commit()
     return last + 1, prev
 

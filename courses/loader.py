@@ -37,7 +37,8 @@ def _key_line(text: str, key: str) -> int:
     return 1
 
 
-def _read_yaml(path: Path, text: str, problems: list[ContentProblem]) -> Any:
+def read_yaml(path: Path, text: str, problems: list[ContentProblem]) -> Any:
+    """Parse YAML; on error record it with its line and return None."""
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -68,7 +69,7 @@ def _load_section(path: Path, number: int, slug: str,
             ContentProblem(where, 1, "missing front matter (--- title/kcsie_paragraphs ---)")
         )
         return None
-    front = _read_yaml(path, front_text, problems)
+    front = read_yaml(path, front_text, problems)
     if not isinstance(front, dict):
         problems.append(ContentProblem(where, 2, "front matter must be a mapping"))
         return None
@@ -126,7 +127,7 @@ def load_module(folder: Path, problems: list[ContentProblem]) -> Module | None:
         problems.append(ContentProblem(str(meta_path), 1, "module.yaml is missing"))
         return None
     meta_text = meta_path.read_text(encoding="utf-8")
-    meta = _read_yaml(meta_path, meta_text, problems)
+    meta = read_yaml(meta_path, meta_text, problems)
     if not isinstance(meta, dict):
         if len(problems) == before:
             problems.append(ContentProblem(str(meta_path), 1, "module.yaml must be a mapping"))

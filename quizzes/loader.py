@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from courses.loader import read_yaml
 from courses.model import ContentProblem
 from courses.safety import lint_text
 from quizzes.model import MULTIPLE, SINGLE, TRUE_FALSE, TRUE_FALSE_OPTIONS, Bank, Question
@@ -108,14 +109,10 @@ def load_bank(path: Path, module_keys: Iterable[str], problems: list[ContentProb
     where = str(path)
     before = len(problems)
     text = path.read_text(encoding="utf-8")
-    try:
-        raw = yaml.safe_load(text)
-        lines = _lines(yaml.compose(text))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problems.append(ContentProblem(where, mark.line + 1 if mark else 1,
-                                       f"not valid YAML: {exc}"))
+    raw = read_yaml(path, text, problems)
+    if len(problems) > before:
         return None
+    lines = _lines(yaml.compose(text))
     if not isinstance(raw, dict):
         problems.append(ContentProblem(where, 1, "a bank must be a mapping"))
         return None

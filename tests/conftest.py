@@ -65,6 +65,7 @@ def make_app(database_url: str, tmp_path: Path) -> Iterator:
     def _make(**settings: object) -> Flask:
         config: dict[str, object] = {
             "TESTING": True,
+            "ALLOW_HTTP_PLATFORMS": True,  # the fake platforms listen on plain loopback http
             "DATABASE_URL": database_url,
             "BASE_URL": TOOL_URL,
             "SECRET_KEY": "test-secret-key",

@@ -146,7 +146,7 @@ def test_register_without_openid_configuration_explains(client):
 
 
 def test_dynamic_registration_requires_https_in_production(make_app):
-    prod = make_app(TESTING=False)
+    prod = make_app(ALLOW_HTTP_PLATFORMS=False)
     resp = prod.test_client().get(
         TOOL_URL + "/lti/register",
         query_string={"openid_configuration": "http://lms.example/.well-known/openid"},

@@ -95,6 +95,18 @@ def _head_mac(key: bytes, organisation_id: int, seq: int, row_hash: str) -> str:
     return _mac(key, f"head:{organisation_id}:{seq}:{row_hash}")
 
 
+def seal(key: bytes, record: EvidenceRecord) -> None:
+    """Set a row's hash (over its content and `prev_hash`) and its HMAC."""
+    record.row_hash = _row_hash_of(record)
+    record.hmac = _mac(key, record.row_hash)
+
+
+def seal_head(key: bytes, head: EvidenceHead, seq: int, row_hash: str) -> None:
+    """Point an organisation's chain head at its last row, signed."""
+    head.seq, head.row_hash = seq, row_hash
+    head.hmac = _head_mac(key, head.organisation_id, seq, row_hash)
+
+
 def append(
     db: Session,
     key: bytes,
@@ -137,8 +149,7 @@ def append(
                 created_at=utcnow(),
                 prev_hash=prev_hash,
             )
-            record.row_hash = _row_hash_of(record)
-            record.hmac = _mac(key, record.row_hash)
+            seal(key, record)
             db.add(record)
             db.flush()
             for name, value in new.texts.items():
@@ -147,8 +158,7 @@ def append(
             if head is None:
                 head = EvidenceHead(organisation_id=organisation_id)
                 db.add(head)
-            head.seq, head.row_hash = seq, record.row_hash
-            head.hmac = _head_mac(key, organisation_id, seq, record.row_hash)
+            seal_head(key, head, seq, record.row_hash)
             if on_row is not None:
                 on_row(db, record)
             db.commit()

@@ -49,6 +49,11 @@ def _settings() -> Settings:
     return current_app.config["SETTINGS"]
 
 
+def _allow_http_platforms() -> bool:
+    """Plain-http platform URLs: only for the demo and for local test platforms."""
+    return _settings().demo or bool(current_app.config.get("ALLOW_HTTP_PLATFORMS"))
+
+
 @bp.route("/lti/login", methods=["GET", "POST"])
 def login() -> Response:
     """OIDC third-party login initiation: redirect the browser to the platform's auth endpoint."""
@@ -66,9 +71,8 @@ def login() -> Response:
 def launch() -> Any:
     """The id_token launch: validate, sign the person in, send them to their page."""
     dbs = db.session()
-    msg = ToolMessageLaunch(
-        FlaskRequest(), DatabaseToolConf(dbs), dbs, launch_store(), http_session()
-    )
+    store = launch_store()
+    msg = ToolMessageLaunch(FlaskRequest(), DatabaseToolConf(dbs), dbs, store, http_session())
     try:
         msg.validate()
     except LaunchError as exc:
@@ -101,9 +105,8 @@ def launch() -> Any:
     target = (claims.get(CUSTOM_CLAIM) or {}).get("module")
     next_url = url_for("learner.module", key=target) if target in modules() else None
     ticket = secrets.token_urlsafe(24)
-    launch_store().set_value(
-        "ticket-" + ticket, {"person_id": person.id, "next": next_url}, TICKET_SECONDS
-    )
+    store.set_value("ticket-" + ticket, {"person_id": person.id, "next": next_url},
+                    TICKET_SECONDS)
     return redirect(url_for("lti.continue_launch", ticket=ticket))
 
 
@@ -185,7 +188,7 @@ def register_start() -> Any:
     config_url = request.args.get("openid_configuration", "")
     token = request.args.get("registration_token", "")
     platform_config = dynamic_registration.fetch_platform_configuration(
-        config_url, http_session(), allow_http=_settings().demo or current_app.testing
+        config_url, http_session(), allow_http=_allow_http_platforms()
     )
     return render_template(
         "lti/register.html",
@@ -202,9 +205,8 @@ def register_finish() -> Any:
     config_url = request.form.get("openid_configuration", "")
     token = request.form.get("registration_token", "")
     org_name = " ".join(request.form.get("organisation", "").split())
-    allow_http = _settings().demo or current_app.testing
     platform_config = dynamic_registration.fetch_platform_configuration(
-        config_url, http_session(), allow_http=allow_http
+        config_url, http_session(), allow_http=_allow_http_platforms()
     )
     if not org_name:
         return render_template(

@@ -17,6 +17,7 @@ from flask import (
 from flask_login import login_required
 from sqlalchemy import select
 
+from courses.model import Module
 from lms_plugin import db
 from lms_plugin.auth import current_person
 from lms_plugin.content import banks, modules
@@ -26,6 +27,7 @@ from lms_plugin.services import grades
 from lms_plugin.services.quizzes import QuizError, paper_for, quiz_status, start_attempt, submit
 from lms_plugin.services.training import status_of
 from lms_plugin.views.learner import launch_context
+from quizzes.model import Bank
 
 bp = Blueprint("quiz", __name__)
 
@@ -41,7 +43,7 @@ def _try_passback_now(attempt_id: int) -> None:
                        TimeoutSession(current_app.config.get("PASSBACK_TIMEOUT", 3.0)))
 
 
-def _bank_and_module(key: str) -> tuple[Any, Any]:
+def _bank_and_module(key: str) -> tuple[Module, Bank]:
     module, bank = modules().get(key), banks().get(key)
     if module is None or bank is None:
         abort(404)
