@@ -29,6 +29,11 @@ def fingerprint(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def section_fingerprint(title: str, body: str) -> str:
+    """A section's SHA-256 as shown: its title and body. Re-signing compares these."""
+    return fingerprint(title.strip() + "\n\n" + body)
+
+
 def _key_line(text: str, key: str) -> int:
     """The 1-based line where a top-level YAML key appears (1 if it does not)."""
     for number, line in enumerate(text.splitlines(), 1):
@@ -115,7 +120,7 @@ def _load_section(path: Path, number: int, slug: str,
         title=title.strip(),
         kcsie_paragraphs=tuple(refs),
         body=body,
-        sha256=fingerprint(title.strip() + "\n\n" + body),
+        sha256=section_fingerprint(title, body),
     )
 
 

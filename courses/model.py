@@ -36,6 +36,7 @@ class Module:
     order: int
     sections: tuple[Section, ...]
     sha256: str
+    declaration: str | None = None  # a school's own wording; the default names the module
 
     def section(self, number: int) -> Section | None:
         return self.sections[number - 1] if 1 <= number <= len(self.sections) else None

@@ -17,6 +17,24 @@ from lms_plugin.rendering import kcsie_ref
 from lms_plugin.timefmt import london
 
 
+def _megabytes(value: str) -> int:
+    try:
+        return int(float(value) * 1024 * 1024)
+    except ValueError:
+        raise SystemExit(f"POLICY_MAX_MB must be a number of megabytes, not {value!r}") from None
+
+
+def _who_to_tell() -> list[Any]:
+    """The signed-in person's school's confirmed contacts, for the "Who to tell" panel."""
+    from flask_login import current_user
+
+    from lms_plugin.content import contacts_for
+
+    if not current_user.is_authenticated:
+        return []
+    return contacts_for(current_user.organisation_id)
+
+
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app. Entries of `config` named like settings environment variables
     (DATABASE_URL, BASE_URL, TOOL_MODE, ...) override them; the rest go into `app.config`."""
@@ -34,8 +52,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config["SESSION_COOKIE_SECURE"] = settings.https
     app.config["SESSION_COOKIE_SAMESITE"] = "None" if settings.https else "Lax"
     app.config["SESSION_COOKIE_PARTITIONED"] = settings.https
-    app.config["MAX_CONTENT_LENGTH"] = 16 * 1024 * 1024
+    app.config["POLICY_MAX_BYTES"] = _megabytes(os.environ.get("POLICY_MAX_MB", "10"))
     app.config.update(config)
+    # Requests may carry a policy upload of up to POLICY_MAX_BYTES plus the form around it.
+    app.config["MAX_CONTENT_LENGTH"] = (config.get("MAX_CONTENT_LENGTH")
+                                        or app.config["POLICY_MAX_BYTES"] + 1024 * 1024)
 
     # Behind a reverse proxy, trust one hop of X-Forwarded-Proto/Host so pylti1.3 sees https.
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
@@ -44,16 +65,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if settings.redis_url:
         app.extensions["redis"] = redis.Redis.from_url(settings.redis_url)
 
-    from lms_plugin import auth, cli, csrf
-    from lms_plugin.views import coordinator, errors, learner, lti, quiz
+    from lms_plugin import auth, cli, csrf, forms
+    from lms_plugin.views import coordinator, errors, learner, lti, policies, quiz
 
     auth.init_app(app)
     csrf.init_app(app)
+    forms.init_app(app)
     errors.init_app(app)
     app.register_blueprint(lti.bp)
     app.register_blueprint(learner.bp)
     app.register_blueprint(coordinator.bp)
     app.register_blueprint(quiz.bp)
+    app.register_blueprint(policies.bp)
     if settings.demo:
         from lms_plugin.views import devplatform
 
@@ -65,7 +88,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     @app.context_processor
     def _globals() -> dict[str, Any]:
-        return {"demo_mode": settings.demo}
+        return {"demo_mode": settings.demo, "who_to_tell": _who_to_tell}
 
     logging.getLogger("lms_plugin").setLevel(logging.INFO)
     return app

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
@@ -12,12 +15,15 @@ from lms_plugin.lti.launch_store import purge_expired
 from lms_plugin.services.platforms import (
     PlatformDetails,
     PlatformRegistrationError,
+    organisations_matching,
     register_platform,
 )
+from lms_plugin.services.policies import KINDS
 
 lti_cli = AppGroup("lti", help="LTI registration and keys.")
 content_cli = AppGroup("content", help="Training content.")
 evidence_cli = AppGroup("evidence", help="The tamper-evident evidence record.")
+policy_cli = AppGroup("policy", help="A school's own policy documents.")
 demo_cli = AppGroup("demo", help="Demo data for trying the tool without an LMS.")
 
 
@@ -131,6 +137,9 @@ def demo_seed_command() -> None:
     devplatform.register(session, settings)
     keys.signing_key(session)
     session.commit()
+    if devplatform.add_demo_policy_draft(session):
+        click.echo("Added a real school's safeguarding policy as a draft for the demo "
+                   "coordinator to review and publish.")
     click.echo(f"Demo ready: open {settings.url('/dev-platform/')}")
 
 
@@ -161,26 +170,29 @@ def content_check_command() -> None:
 @click.option("--org", default=None, help="Organisation slug, name or id (default: all).")
 def evidence_verify_command(org: str | None) -> None:
     """Check every evidence chain; name each altered, deleted or reordered row; exit 1 if any."""
-    from sqlalchemy import or_, select
+    from sqlalchemy import select
 
-    from lms_plugin.models import Organisation
+    from lms_plugin.models import PolicyVersion
     from lms_plugin.services.evidence import organisations_with_evidence, verify_organisation
+    from lms_plugin.services.policies import check_versions
 
     session = db.session()
     if org:
-        clauses = [Organisation.slug == org, Organisation.name == org]
-        if org.isdigit():
-            clauses.append(Organisation.id == int(org))
-        found = session.scalars(select(Organisation.id).where(or_(*clauses))).all()
-        if not found:
+        org_ids = [o.id for o in organisations_matching(session, org)]
+        if not org_ids:
             raise click.ClickException(f"No organisation {org!r}.")
-        org_ids = list(found)
     else:
-        org_ids = organisations_with_evidence(session)
+        org_ids = sorted(set(organisations_with_evidence(session))
+                         | set(session.scalars(select(PolicyVersion.organisation_id))))
     key = current_app.config["SETTINGS"].evidence_key
     failed = False
     for org_id in org_ids:
         report = verify_organisation(session, key, org_id)
+        version_problems = check_versions(session, org_id)
+        if version_problems:
+            failed = True
+            for problem in version_problems:
+                click.echo(f"organisation {org_id}: {problem}")
         if report.ok:
             click.echo(f"organisation {org_id}: {report.rows} rows, chain intact")
         else:
@@ -193,8 +205,42 @@ def evidence_verify_command(org: str | None) -> None:
         raise SystemExit(1)
 
 
+@policy_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--org", required=True, help="Organisation slug, name or id.")
+@click.option("--title", default=None, help="Title staff see (default: the document's own).")
+@click.option("--kind", type=click.Choice(list(KINDS)), default="safeguarding",
+              show_default=True, help="Which of the school's documents this is.")
+@click.option("--json", "as_json", is_flag=True, help="Print sections, contacts and flags.")
+def policy_import_command(file: Path, org: str, title: str | None, kind: str,
+                          as_json: bool) -> None:
+    """Import a policy (.docx, .pdf, .txt, .md) as a draft for the coordinator to review."""
+    from courses.policy_import import ImportRefused, import_policy
+    from lms_plugin.services.policy_drafts import create_draft
+
+    session = db.session()
+    found = organisations_matching(session, org)
+    if len(found) != 1:
+        raise click.ClickException(f"No organisation {org!r}." if not found else
+                                   f"{org!r} names {len(found)} organisations: use the slug.")
+    try:
+        imported = import_policy(file.name, file.read_bytes(), title=title,
+                                 max_bytes=current_app.config["POLICY_MAX_BYTES"])
+    except ImportRefused as exc:
+        raise click.ClickException(str(exc)) from None
+    draft = create_draft(session, found[0].id, kind, imported, file.name)
+    if as_json:
+        click.echo(json.dumps(imported.summary(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(f"Draft {draft.id} of {found[0].name}'s {KINDS[kind].lower()}: "
+                   f"{len(imported.sections)} sections, {len(imported.contacts)} contacts "
+                   f"proposed, {len(imported.flags)} flags. Review it at "
+                   f"/coordinator/policies/drafts/{draft.id}")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(lti_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(content_cli)
     app.cli.add_command(evidence_cli)
+    app.cli.add_command(policy_cli)

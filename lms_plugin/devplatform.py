@@ -17,10 +17,12 @@ import jwt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from courses.policy_import import import_policy
 from lms_plugin.config import Settings
 from lms_plugin.lti.keys import generate_rsa_pem, public_jwk
-from lms_plugin.models import Person
+from lms_plugin.models import Organisation, Person, PolicyDraft
 from lms_plugin.services.platforms import PlatformDetails, register_platform
+from lms_plugin.services.policy_drafts import create_draft
 
 CLIENT_ID = "demo-tool"
 DEPLOYMENT_ID = "demo-deployment"
@@ -177,3 +179,18 @@ def id_token(settings: Settings, auth: dict[str, str]) -> str:
     }
     key = private_key(settings)
     return jwt.encode(claims, key, algorithm="RS256", headers={"kid": public_jwk(key)["kid"]})
+
+
+DEMO_POLICY = Path(__file__).resolve().parent.parent / "tests" / "seeds" / (
+    "st-stephens-junior-child-protection-policy.txt")
+
+
+def add_demo_policy_draft(db: Session) -> bool:
+    """Give the demo school a real policy to review, once; False if it has one already."""
+    org_id = db.scalars(select(Organisation.id).where(Organisation.name == ORGANISATION)).one()
+    if not DEMO_POLICY.is_file() or db.scalars(
+            select(PolicyDraft.id).where(PolicyDraft.organisation_id == org_id)).first():
+        return False
+    imported = import_policy(DEMO_POLICY.name, DEMO_POLICY.read_bytes())
+    create_draft(db, org_id, "safeguarding", imported, DEMO_POLICY.name)
+    return True

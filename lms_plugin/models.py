@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask_login import UserMixin
@@ -294,3 +294,89 @@ class GradeLineItem(Base):
     module_key: Mapped[str] = mapped_column(String(200))
     lineitem_url: Mapped[str | None] = mapped_column(String(500))
     claimed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PolicyDocument(Base):
+    """One of a school's own documents staff must sign (safeguarding policy, code of conduct...).
+
+    Its published versions become a reading module; `declaration` overrides the default wording.
+    """
+
+    __tablename__ = "policy_documents"
+    __table_args__ = (UniqueConstraint("organisation_id", "kind", name="uq_policy_doc_kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(300))
+    declaration: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PolicyDraft(Base):
+    """An imported document under review: proposed sections, flags and contacts as JSON.
+
+    Drafts are working copies; only a published `PolicyVersion` is ever shown to staff.
+    """
+
+    __tablename__ = "policy_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("policy_documents.id"))
+    title: Mapped[str] = mapped_column(String(300))
+    source_filename: Mapped[str] = mapped_column(String(255))
+    source_format: Mapped[str] = mapped_column(String(10))
+    source_sha256: Mapped[str] = mapped_column(String(64))
+    review_date: Mapped[date | None] = mapped_column()
+    # {"sections": [...], "flags": [...], "contacts": [...]}, each item with its review state
+    content: Mapped[dict[str, Any]] = mapped_column()
+    status: Mapped[str] = mapped_column(String(20), default="draft")  # draft|published|discarded
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    document: Mapped[PolicyDocument] = relationship()
+
+
+class PolicyVersion(Base):
+    """A published version: the exact pages staff read, fingerprinted; never changed afterwards.
+
+    Publishing also appends a row to the evidence chain carrying `sha256`, so an altered
+    version is detectable against the chain.
+    """
+
+    __tablename__ = "policy_versions"
+    __table_args__ = (UniqueConstraint("document_id", "number", name="uq_policy_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("policy_documents.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(300))
+    effective_date: Mapped[date] = mapped_column()
+    review_date: Mapped[date | None] = mapped_column()
+    pages: Mapped[list[Any]] = mapped_column(JSON)  # [{"title": ..., "body": ...}] as shown
+    sha256: Mapped[str] = mapped_column(String(64))
+    draft_id: Mapped[int | None] = mapped_column(ForeignKey("policy_drafts.id"))
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    published_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    document: Mapped[PolicyDocument] = relationship()
+
+
+class SchoolContact(Base):
+    """A key contact the coordinator confirmed: shown to staff as "Who to tell"."""
+
+    __tablename__ = "school_contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    role: Mapped[str] = mapped_column(String(200))
+    role_key: Mapped[str | None] = mapped_column(String(40))
+    names: Mapped[list[str]] = mapped_column(default=list)
+    phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(254))
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    confirmed_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 LONDON = ZoneInfo("Europe/London")
+
+
+def today_in_london() -> date:
+    """Today's date in England, which is what effective and review dates mean."""
+    return datetime.now(LONDON).date()
 
 
 def london(value: datetime | None, fmt: str = "%-d %B %Y, %H:%M") -> str:

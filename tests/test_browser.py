@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -145,3 +146,104 @@ def test_full_quiz_in_the_lms_frame(demo_server, page):
     tool.get_by_role("link", name="Your modules").click()
     item = tool.get_by_role("listitem").filter(has_text=module.title)
     item.get_by_text("Complete").wait_for()
+
+
+def test_policy_review_publish_read_sign_and_resign_in_the_lms_frame(demo_server, page,
+                                                                     tmp_path):
+    """The demo school's imported policy: the coordinator confirms the DSL and publishes; staff
+    see who to tell, read and sign; a revised version asks them to sign again."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.goto(demo_server + "/dev-platform/course/coordinator")
+    tool = page.frame_locator("iframe[title='Safeguarding training']")
+    tool.get_by_role("link", name="School documents staff must sign").click()
+    tool.get_by_role("link", name="Child Protection Policy").first.click()
+    tool.get_by_role("heading", name="Key contacts found").wait_for()
+    page.screenshot(path=str(ARTIFACTS / "policy-review.png"), full_page=True)
+    dsl = tool.locator("form[aria-label$=': Designated safeguarding lead']")
+    dsl.get_by_role("button", name="Confirm").click()
+    tool.get_by_text("Staff now see this contact").wait_for()
+    tool.get_by_role("button", name=re.compile("dismiss all")).click()
+    tool.get_by_text(re.compile(r"Dismissed \d+ flags")).wait_for()
+    publish(tool, "September 2025")
+    tool.get_by_role("cell", name=re.compile("1: September 2025")).wait_for()
+    page.screenshot(path=str(ARTIFACTS / "policy-published.png"), full_page=True)
+
+    page.goto(demo_server + "/dev-platform/course/staff")
+    tool = page.frame_locator("iframe[title='Safeguarding training']")
+    who = tool.get_by_role("complementary", name="Who to tell")
+    who.get_by_text("Mrs L Cutts").wait_for()
+    tool.get_by_role("link", name="Child Protection Policy").first.click()
+    page.screenshot(path=str(ARTIFACTS / "policy-module.png"), full_page=True)
+    tool.get_by_role("link", name="Start reading").click()
+    read_to_the_end(tool)
+    sign_as(tool, page, "Sam Teacher", "policy-sign.png")
+
+    revised = tmp_path / "st-stephens-revised.txt"
+    source = (Path(__file__).resolve().parent / "seeds"
+              / "st-stephens-junior-child-protection-policy.txt")
+    revised.write_text(source.read_text().replace(
+        "The trustee board and leadership team have a strategic responsibility",
+        "The governing board and leadership team have a strategic responsibility"))
+    page.goto(demo_server + "/dev-platform/course/coordinator")
+    tool = page.frame_locator("iframe[title='Safeguarding training']")
+    tool.get_by_role("link", name="School documents staff must sign").click()
+    tool.get_by_label("File").set_input_files(str(revised))
+    tool.get_by_role("button", name="Upload and review").click()
+    tool.get_by_role("heading", name="Key contacts found").wait_for()
+    tool.get_by_role("button", name=re.compile("dismiss all")).click()
+    tool.get_by_text(re.compile(r"Dismissed \d+ flags")).wait_for()
+    publish(tool, "January 2026")
+
+    page.goto(demo_server + "/dev-platform/course/staff")
+    tool = page.frame_locator("iframe[title='Safeguarding training']")
+    tool.get_by_role("link", name="Child Protection Policy").first.click()
+    tool.get_by_role("heading", name="This module has changed since you signed it").wait_for()
+    page.screenshot(path=str(ARTIFACTS / "policy-resign.png"), full_page=True)
+    changed = tool.get_by_role("note").get_by_role("link")
+    assert changed.count() == 1 and "Key Responsibilities" in changed.inner_text()
+    changed.click()
+    tool.get_by_text("Changed since you last signed").wait_for()
+    read_to_the_end(tool)
+    sign_as(tool, page, "Sam Teacher", "policy-resign-sign.png")
+    tool.get_by_role("link", name="My training record").click()
+    tool.get_by_role("heading", name="My training record").wait_for()
+    rows = tool.get_by_role("row").filter(has_text="Child Protection Policy")
+    assert rows.count() == 2
+    page.screenshot(path=str(ARTIFACTS / "policy-record.png"), full_page=True)
+
+
+def publish(tool, label: str) -> None:
+    tool.get_by_label("Version label").fill(label)
+    tool.get_by_role("button", name="Publish to all staff").click()
+    tool.get_by_role("heading", name="Versions").wait_for()
+
+
+def read_to_the_end(tool) -> None:
+    """From the section shown, click "I have read this section" through to the sign page."""
+    where = tool.get_by_text(re.compile(r"Section \d+ of \d+"))
+    first, total = map(int, re.findall(r"\d+", where.inner_text())[-2:])
+    for number in range(first, total + 1):
+        tool.get_by_text(f"Section {number} of {total}").wait_for()
+        label = "finish" if number == total else "next"
+        tool.get_by_role("button", name=f"I have read this section – {label}").click()
+    tool.get_by_role("heading", name="Read and understood").wait_for()
+
+
+def sign_as(tool, page, name: str, screenshot: str) -> None:
+    tool.get_by_label("Type your full name").fill(name)
+    tool.get_by_label("I confirm the declaration above").check()
+    page.screenshot(path=str(ARTIFACTS / screenshot), full_page=True)
+    tool.get_by_role("button", name="Sign").click()
+    tool.get_by_role("heading", name="Signed").wait_for()
+
+
+def test_policy_pages_are_accessible(demo_server, page):
+    page.goto(demo_server + "/dev-platform/course/coordinator")
+    page.frame_locator("iframe").get_by_role("heading", name="Hello, Chris Coordinator").wait_for()
+    page.goto(demo_server + "/coordinator/policies")
+    assert serious_violations(page) == []
+    page.get_by_role("link", name="Child Protection Policy").first.click()
+    page.get_by_role("heading", name="Key contacts found").wait_for()
+    assert serious_violations(page) == []
+    page.goto(demo_server + "/coordinator/contacts")
+    assert serious_violations(page) == []

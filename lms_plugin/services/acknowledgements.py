@@ -25,6 +25,9 @@ class AcknowledgementError(ValueError):
 
 
 def declaration_for(module: Module) -> str:
+    """What the person confirms by signing: the school's wording where it set one."""
+    if module.declaration:
+        return module.declaration
     return (
         f"I confirm that I have read and understood “{module.title}” ({module.edition}), "
         "and that I will follow it in my work."

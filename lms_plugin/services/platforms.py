@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from lms_plugin.models import Deployment, Organisation, Platform
@@ -43,6 +43,14 @@ def create_organisation(db: Session, name: str) -> Organisation:
     db.add(org)
     db.flush()
     return org
+
+
+def organisations_matching(db: Session, ref: str) -> list[Organisation]:
+    """Organisations an operator's --org names: by slug, exact name or id."""
+    clauses = [Organisation.slug == ref, Organisation.name == ref]
+    if ref.isdigit():
+        clauses.append(Organisation.id == int(ref))
+    return list(db.scalars(select(Organisation).where(or_(*clauses))).all())
 
 
 def organisation_named(db: Session, name: str) -> Organisation:

@@ -52,7 +52,10 @@ class QuizStatus:
 
     @property
     def open_attempt(self) -> QuizAttempt | None:
-        return next((a for a in self.attempts if a.finished_at is None), None)
+        """The unfinished attempt on the current questions; one drawn from an earlier version
+        of the bank (its school contacts changed, say) is left behind and a new one starts."""
+        return next((a for a in self.attempts
+                     if a.finished_at is None and a.bank_sha256 == self.bank.sha256), None)
 
     @property
     def attempts_left(self) -> int | None:
@@ -117,6 +120,9 @@ def submit(db: Session, key: bytes, person: Person, attempt: QuizAttempt, bank: 
         "answers": [
             {
                 "question": m.item.question.id,
+                # The words shown, so the record reads the same after the bank changes.
+                "text": m.item.question.text,
+                "options": list(m.item.question.options),
                 "order": list(m.item.option_order),
                 "chosen": sorted(m.chosen),
                 "correct": sorted(m.item.question.correct),

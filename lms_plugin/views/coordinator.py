@@ -10,9 +10,9 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from courses.audience import ROLES
 from lms_plugin import db
 from lms_plugin.auth import coordinator_required, current_person
-from lms_plugin.content import banks, modules
+from lms_plugin.content import banks_for, catalogue_for, contacts_for
 from lms_plugin.models import EvidenceRecord, Person
-from lms_plugin.services import grades
+from lms_plugin.services import grades, policies
 from lms_plugin.services.acknowledgements import (
     ACKNOWLEDGEMENT,
     AcknowledgementError,
@@ -38,21 +38,26 @@ def _person_in_my_organisation(person_id: int) -> Person:
 @coordinator_required
 def home() -> Any:
     me = current_person()
-    people = people_in_organisation(db.session(), me.organisation_id)
+    session = db.session()
+    people = people_in_organisation(session, me.organisation_id)
     return render_template(
-        "coordinator/home.html", person=me, organisation=me.organisation, people=people
+        "coordinator/home.html", person=me, organisation=me.organisation, people=people,
+        reminders=policies.review_reminders(session, me.organisation_id),
+        has_dsl=any(c.role_key == "dsl" for c in contacts_for(me.organisation_id)),
     )
 
 
 def _render_person(person: Person, error: str | None = None, status: int = 200) -> Any:
     session = db.session()
+    catalogue = catalogue_for(person.organisation_id)
     return render_template(
         "coordinator/person.html",
         person=person,
         roles=ROLES,
-        statuses=my_modules(session, person, modules().values(), banks()),
+        statuses=my_modules(session, person, catalogue.values(),
+                            banks_for(person.organisation_id)),
         acknowledgements=acknowledgements_of(session, person),
-        modules=modules().values(),
+        modules=catalogue.values(),
         error=error,
         today=date.today().isoformat(),
     ), status
@@ -89,7 +94,7 @@ def profile(person_id: int) -> Any:
 @coordinator_required
 def record_on_behalf(person_id: int) -> Any:
     person = _person_in_my_organisation(person_id)
-    module = modules().get(request.form.get("module", ""))
+    module = catalogue_for(person.organisation_id).get(request.form.get("module", ""))
     if module is None:
         return _render_person(person, "Choose the module they signed.", 400)
     try:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, render_template, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from lms_plugin import db
 from lms_plugin.lti.dynamic_registration import RegistrationError
 from lms_plugin.lti.errors import LaunchError
 from lms_plugin.services.platforms import PlatformRegistrationError
@@ -30,6 +31,13 @@ def init_app(app: Flask) -> None:
     def _registration_conflict(exc: PlatformRegistrationError) -> tuple[str, int]:
         return render_template("lti/registration_failed.html", message=str(exc)), 409
 
+    @app.errorhandler(RequestEntityTooLarge)
+    def _too_large(exc: RequestEntityTooLarge) -> tuple[str, int]:
+        limit = app.config["POLICY_MAX_BYTES"] / 1024 / 1024
+        exc.description = (f"The file is too large to upload: the limit is {limit:g} MB. "
+                           "Save it without images, or as plain text, and try again.")
+        return render_template("errors/http.html", error=exc), 413
+
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> tuple[str, int]:
         return render_template("errors/http.html", error=exc), exc.code or 500
@@ -40,4 +48,6 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> tuple[str, int]:
         log.exception("Unexpected error at %s", request.path)
+        # The failed request may have left a broken transaction; the error page reads too.
+        db.session().rollback()
         return render_template("errors/unexpected.html"), 500

@@ -19,7 +19,7 @@ from flask_login import current_user, login_required
 from courses.model import Module
 from lms_plugin import db
 from lms_plugin.auth import current_person
-from lms_plugin.content import banks, modules
+from lms_plugin.content import banks_for, catalogue_for
 from lms_plugin.models import EvidenceRecord
 from lms_plugin.rendering import render_markdown
 from lms_plugin.services.acknowledgements import (
@@ -37,7 +37,7 @@ bp = Blueprint("learner", __name__)
 
 
 def _module(key: str) -> Module:
-    module = modules().get(key)
+    module = catalogue_for(current_person().organisation_id).get(key)
     if module is None:
         abort(404)
     return module
@@ -75,18 +75,21 @@ def index() -> Any:
 @login_required
 def home() -> Any:
     person = current_person()
+    catalogue = catalogue_for(person.organisation_id)
     return render_template("learner/home.html", person=person,
-                           statuses=my_modules(db.session(), person, modules().values(),
-                                               banks()))
+                           statuses=my_modules(db.session(), person, catalogue.values(),
+                                               banks_for(person.organisation_id)))
 
 
 @bp.get("/modules/<key>")
 @login_required
 def module(key: str) -> Any:
     person = current_person()
-    mod = _module(key)
-    status = status_of(db.session(), person, mod, banks().get(key))
-    required = mod in modules_for(person, modules().values())
+    catalogue = catalogue_for(person.organisation_id)
+    mod = catalogue.get(key) or abort(404)
+    status = status_of(db.session(), person, mod,
+                       banks_for(person.organisation_id).get(key))
+    required = mod in modules_for(person, catalogue.values())
     return render_template("learner/module.html", status=status, module=mod, required=required)
 
 
@@ -151,7 +154,7 @@ def sign(key: str) -> Any:
 def signed(key: str, ack: int) -> Any:
     record = _own_acknowledgement(ack)
     return render_template("learner/signed.html", module=_module(key), ack=record,
-                           has_quiz=key in banks())
+                           has_quiz=key in banks_for(current_person().organisation_id))
 
 
 def _own_acknowledgement(evidence_id: int) -> EvidenceRecord:

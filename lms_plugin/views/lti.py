@@ -24,8 +24,9 @@ from pylti1p3.contrib.flask import FlaskRequest
 from pylti1p3.deep_link_resource import DeepLinkResource
 
 from lms_plugin import csrf, db
+from lms_plugin.auth import current_person
 from lms_plugin.config import Settings
-from lms_plugin.content import modules
+from lms_plugin.content import catalogue_for
 from lms_plugin.lti import dynamic_registration, keys
 from lms_plugin.lti.errors import LaunchError
 from lms_plugin.lti.launch import ToolCookieService, ToolMessageLaunch, ToolOIDCLogin
@@ -100,10 +101,12 @@ def launch() -> Any:
     log.info("LTI launch: person %s organisation %s", person.id, person.organisation_id)
     if msg.is_deep_link_launch():
         session["deep_link_launch_id"] = msg.get_launch_id()
-        return render_template("lti/picker.html", modules=modules().values())
+        return render_template("lti/picker.html",
+                               modules=catalogue_for(person.organisation_id).values())
     # A resource link made by the picker names its module: open it directly.
     target = (claims.get(CUSTOM_CLAIM) or {}).get("module")
-    next_url = url_for("learner.module", key=target) if target in modules() else None
+    next_url = (url_for("learner.module", key=target)
+                if target in catalogue_for(person.organisation_id) else None)
     ticket = secrets.token_urlsafe(24)
     store.set_value("ticket-" + ticket, {"person_id": person.id, "next": next_url},
                     TICKET_SECONDS)
@@ -120,7 +123,7 @@ def deep_link_response() -> Any:
         session.get("deep_link_launch_id", ""), FlaskRequest(), DatabaseToolConf(dbs), dbs,
         launch_store(),
     )
-    catalogue = modules()
+    catalogue = catalogue_for(current_person().organisation_id)
     chosen = [catalogue[k] for k in request.form.getlist("module") if k in catalogue]
     if not chosen:
         return render_template("lti/picker.html", modules=catalogue.values(),

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from courses.model import Module
 from lms_plugin import db
 from lms_plugin.auth import current_person
-from lms_plugin.content import banks, modules
+from lms_plugin.content import banks_for, catalogue_for
 from lms_plugin.lti.runtime import TimeoutSession
 from lms_plugin.models import EvidenceRecord, GradeJob, QuizAttempt
 from lms_plugin.services import grades
@@ -44,7 +44,9 @@ def _try_passback_now(attempt_id: int) -> None:
 
 
 def _bank_and_module(key: str) -> tuple[Module, Bank]:
-    module, bank = modules().get(key), banks().get(key)
+    organisation_id = current_person().organisation_id
+    catalogue = catalogue_for(organisation_id)
+    module, bank = catalogue.get(key), banks_for(organisation_id).get(key)
     if module is None or bank is None:
         abort(404)
     return module, bank
