@@ -202,7 +202,7 @@ def test_concurrent_appends_keep_one_unbroken_chain(app, org_people):
             evidence.append(db.session(), KEY, north,
                             evidence.NewEvidence(kind="section_read", person_id=p1, item=i))
 
-    with ThreadPoolExecutor(max_workers=6) as pool:
-        list(pool.map(one, range(30)))
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        list(pool.map(one, range(300)))
     report = verify(app, north)
-    assert report.ok and report.rows == 30
+    assert report.ok and report.rows == 300

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -107,6 +107,24 @@ def seal_head(key: bytes, head: EvidenceHead, seq: int, row_hash: str) -> None:
     head.hmac = _head_mac(key, head.organisation_id, seq, row_hash)
 
 
+def _locked_head(db: Session, organisation_id: int) -> EvidenceHead | None:
+    """The organisation's chain head, locked against other appenders until commit."""
+    if db.get_bind().dialect.name == "sqlite":
+        # SQLite ignores FOR UPDATE. A no-op write takes its single writer lock first, so a
+        # second appender waits on the busy timeout instead of reading a head about to go stale.
+        db.execute(
+            update(EvidenceHead)
+            .where(EvidenceHead.organisation_id == organisation_id)
+            .values(seq=EvidenceHead.seq)
+            .execution_options(synchronize_session=False)
+        )
+    return db.scalars(
+        select(EvidenceHead)
+        .where(EvidenceHead.organisation_id == organisation_id)
+        .with_for_update()
+    ).first()
+
+
 def append(
     db: Session,
     key: bytes,
@@ -124,11 +142,7 @@ def append(
     """
     for attempt in range(_ATTEMPTS):
         try:
-            head = db.scalars(
-                select(EvidenceHead)
-                .where(EvidenceHead.organisation_id == organisation_id)
-                .with_for_update()
-            ).first()
+            head = _locked_head(db, organisation_id)
             if existing is not None and (found := existing(db)) is not None:
                 db.rollback()
                 return found
