@@ -27,10 +27,8 @@ from lms_plugin.models import (
 from lms_plugin.services.evidence import verify_organisation
 from lms_plugin.services.quizzes import paper_for
 from tests.lti_platform import INSTRUCTOR, TOOL_URL, TestPlatform, csrf_token
+from tests.policy_files import LEICESTERSHIRE, ST_STEPHENS, STEPPING_STONES
 
-SEEDS = Path(__file__).resolve().parent / "seeds"  # three real schools' policies
-ST_STEPHENS = SEEDS / "st-stephens-junior-child-protection-policy.txt"
-STEPPING_STONES = SEEDS / "stepping-stones-ap-safeguarding-policy.txt"
 KEY = "school-safeguarding"
 ROLES_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/roles"
 
@@ -84,6 +82,10 @@ def confirm_proposed(client, app, draft_id: int, role_key_wanted: str) -> None:
 
 def publish_all(client, draft_id: int, label: str, effective: date | None = None):
     post(client, f"/coordinator/policies/drafts/{draft_id}/flags/dismiss-open")
+    with client.application.app_context():
+        flags = db.session().get(PolicyDraft, draft_id).content["flags"]
+    for index in [i for i, f in enumerate(flags) if f["state"] == "open"]:
+        post(client, f"/coordinator/policies/drafts/{draft_id}/flags/{index}", state="dismissed")
     return post(client, f"/coordinator/policies/drafts/{draft_id}/publish", label=label,
                 effective_date=(effective or date.today()).isoformat())
 
@@ -104,6 +106,40 @@ def read_and_sign(client, app, person_sub: str = "user-1"):
         "confirm": "yes"})
     assert resp.status_code == 302, resp.text
     return sign_page
+
+
+def test_flags_are_grouped_and_unsafe_advice_is_decided_one_by_one(app, platform):
+    boss = coordinator(app, platform)
+    draft_id = int(upload(boss, LEICESTERSHIRE.read_bytes(), LEICESTERSHIRE.name)
+                   .headers["Location"].rsplit("/", 1)[1])
+    review = boss.get(f"{TOOL_URL}/coordinator/policies/drafts/{draft_id}").text
+    assert review.index("Unsafe advice:") < review.index("Placeholders:") or \
+        "Placeholders:" not in review
+    assert "dial 101" in review
+
+    def states() -> dict[str, set[str]]:
+        found: dict[str, set[str]] = {}
+        for f in draft_row(app, draft_id).content["flags"]:
+            found.setdefault(f["kind"], set()).add(f["state"])
+        return found
+
+    refused = post(boss, f"/coordinator/policies/drafts/{draft_id}/flags/dismiss-open",
+                   kind="unsafe_advice")
+    assert refused.status_code == 400 and "one by one" in refused.text
+    assert states()["unsafe_advice"] == {"open"}
+
+    assert post(boss, f"/coordinator/policies/drafts/{draft_id}/flags/dismiss-open",
+                kind="instruction").status_code == 302
+    assert states()["instruction"] == {"dismissed"}
+    assert states()["empty_section"] == {"open"}
+
+    post(boss, f"/coordinator/policies/drafts/{draft_id}/flags/dismiss-open")
+    after = states()
+    assert after["unsafe_advice"] == {"open"}
+    assert all(s == {"dismissed"} for k, s in after.items() if k != "unsafe_advice")
+    refused = post(boss, f"/coordinator/policies/drafts/{draft_id}/publish",
+                   label="2025", effective_date=date.today().isoformat())
+    assert refused.status_code == 400 and "open flag" in refused.text
 
 
 def test_upload_review_publish_read_sign_quiz_and_resign(app, platform):

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from courses.policy_import import ImportedPolicy
+from courses.policy_import import ImportedPolicy, model
 from lms_plugin.models import Person, PolicyDraft, utcnow
 from lms_plugin.services import policies
 from lms_plugin.services.policies import PolicyError
@@ -172,13 +173,69 @@ def set_flag(db: Session, draft: PolicyDraft, index: int, state: str) -> None:
     _edit(db, draft, change)
 
 
-def dismiss_open_flags(db: Session, draft: PolicyDraft) -> int:
-    """Dismiss every flag still open (after reading them); returns how many."""
-    count = sum(1 for f in draft.content.get("flags", []) if f["state"] == OPEN)
+# How each flag kind is shown, most serious first. Unsafe advice and contradictions are never
+# dismissed in bulk: each could put wrong guidance in front of staff.
+FLAG_GROUPS: tuple[tuple[str, str, str, bool], ...] = (
+    (model.UNSAFE_ADVICE, "Unsafe advice",
+     "Advice that contradicts national guidance. Correct each one: staff will act on it.",
+     False),
+    (model.CONTRADICTION, "Contradictions",
+     "Different people or details given for the same thing. Decide each one.", False),
+    (model.MISSING_APPENDIX, "Missing appendices",
+     "The text refers to an appendix the document does not contain.", True),
+    (model.NUMBERING, "Numbering problems", "Heading numbers out of sequence or repeated.", True),
+    (model.UNTITLED, "Untitled headings",
+     "Numbered headings with no title; a title was proposed from the text.", True),
+    (model.EMPTY_SECTION, "Empty sections", "Headings with nothing under them.", True),
+    (model.DUPLICATE, "Repeated paragraphs", "The same paragraph appears more than once.", True),
+    (model.INSTRUCTION, "Template instructions",
+     "Guidance for whoever fills in the template, left in the text.", True),
+    (model.PLACEHOLDER, "Placeholders",
+     "Template text or links waiting for the school's own details.", True),
+    (model.EMPTY_BULLET, "Empty bullet points", "List items with no text.", True),
+)
+_BULK = {kind for kind, _label, _about, bulk in FLAG_GROUPS if bulk}
+
+
+@dataclass(frozen=True)
+class FlagGroup:
+    """The flags of one kind, each with its index in the draft."""
+
+    kind: str
+    label: str
+    about: str
+    bulk_dismissable: bool
+    flags: list[tuple[int, dict[str, Any]]]
+
+    @property
+    def open(self) -> int:
+        return sum(1 for _, f in self.flags if f["state"] == OPEN)
+
+
+def flag_groups(flags: list[dict[str, Any]]) -> list[FlagGroup]:
+    """A draft's flags grouped by kind, most serious first; kinds with no flags are left out."""
+    known = {kind for kind, *_ in FLAG_GROUPS}
+    groups = [FlagGroup(kind, label, about, bulk,
+                        [(i, f) for i, f in enumerate(flags) if f["kind"] == kind])
+              for kind, label, about, bulk in FLAG_GROUPS]
+    # A kind an older import produced but no longer listed still has to be seen and decided.
+    others = [(i, f) for i, f in enumerate(flags) if f["kind"] not in known]
+    if others:
+        groups.append(FlagGroup("other", "Other", "Other things to check.", False, others))
+    return [g for g in groups if g.flags]
+
+
+def dismiss_open_flags(db: Session, draft: PolicyDraft, kind: str | None = None) -> int:
+    """Dismiss the open flags of one kind, or of every kind that may be dismissed in bulk."""
+    if kind is not None and kind not in _BULK:
+        raise PolicyError("Flags about unsafe advice or contradictions are decided one by one.")
+    kinds = {kind} if kind else _BULK
+    count = sum(1 for f in draft.content.get("flags", [])
+                if f["state"] == OPEN and f["kind"] in kinds)
 
     def change(content: dict[str, Any]) -> None:
         for flag in content["flags"]:
-            if flag["state"] == OPEN:
+            if flag["state"] == OPEN and flag["kind"] in kinds:
                 flag["state"] = DISMISSED
 
     _edit(db, draft, change)

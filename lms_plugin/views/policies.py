@@ -72,10 +72,12 @@ def _draft(draft_id: int) -> PolicyDraft:
 def _draft_page(draft: PolicyDraft, error: str | None = None, status: int = 200) -> Any:
     content = draft.content
     flags = content.get("flags", [])
+    groups = policy_drafts.flag_groups(flags)
     return render_template(
         "policies/draft.html", draft=draft, sections=content.get("sections", []),
-        flags=flags, contacts=content.get("contacts", []),
-        open_flags=sum(1 for f in flags if f["state"] == policy_drafts.OPEN),
+        flags=flags, flag_groups=groups, contacts=content.get("contacts", []),
+        open_flags=sum(g.open for g in groups),
+        bulk_open=sum(g.open for g in groups if g.bulk_dismissable),
         pages=policies.compose_pages(content.get("sections", [])),
         paragraphs=policy_drafts.paragraphs, heading=policies.heading,
         kind_label=KINDS.get(draft.document.kind, draft.document.kind),
@@ -150,8 +152,13 @@ def flag(draft_id: int, index: int) -> Any:
 @bp.post("/policies/drafts/<int:draft_id>/flags/dismiss-open")
 @coordinator_required
 def dismiss_open(draft_id: int) -> Any:
-    return _change(draft_id, "#flags", lambda d: (
-        f"Dismissed {policy_drafts.dismiss_open_flags(db.session(), d)} flags."))
+    kind = request.form.get("kind") or None
+
+    def change(d: PolicyDraft) -> str:
+        count = policy_drafts.dismiss_open_flags(db.session(), d, kind)
+        return f"Dismissed {count} flag{'s' if count != 1 else ''}."
+
+    return _change(draft_id, "#flags", change)
 
 
 @bp.post("/policies/drafts/<int:draft_id>/contacts/<int:index>")
