@@ -201,7 +201,8 @@ def test_st_stephens_contacts(st_stephens):
     assert contact(policy, "social_care").phone == "0300 041 1111" == \
         normalise_phone("03000 411111") == normalise_phone("03000 411 111")
     assert contact(policy, "nspcc_whistleblowing").phone == "0800 028 0285"
-    assert contact(policy, "police").phone == "101"  # the number to call, not 999
+    police = contact(policy, "police")
+    assert police.phone == "101" and police.role == "Police (non-emergency)"  # 999 is no contact
     assert "Karyn Taylor" in contact(policy, "mental_health_lead").names
     assert not [c for c in policy.contacts if not (c.names or c.phone or c.email)]
     # A long list of national organisations' websites proposes no contacts; a helpline with

@@ -135,6 +135,7 @@ def test_cannot_sign_before_reading_everything(app, client, platform):
 @pytest.mark.parametrize(("name", "confirm", "message"), [
     ("Alex Example", False, "Tick the box"),
     (" ", True, "Type your full name"),
+    ("Bob", True, "Type your own name. Your school&#39;s system knows you as Alex Example"),
 ])
 def test_signing_needs_a_name_and_a_confirmation(app, client, platform, name, confirm, message):
     platform.launch_and_follow(client)
@@ -143,6 +144,21 @@ def test_signing_needs_a_name_and_a_confirmation(app, client, platform, name, co
     assert resp.status_code == 400
     assert message in resp.text
     assert acks(app) == []
+
+
+def test_a_preferred_name_signs_and_the_certificate_names_the_account_holder(app, client,
+                                                                            platform):
+    platform.launch_and_follow(client)
+    read_all(client, PART_ONE)
+    page = client.get(f"{TOOL_URL}/modules/{PART_ONE}/sign")
+    assert 'name="typed_name" type="text" required autocomplete="name" maxlength="200" value=""' \
+        in page.text  # signing means typing it, not accepting a filled-in box
+    assert sign(client, PART_ONE, "Álex  EXAMPLE-Smith").status_code == 302
+    [ack] = acks(app)
+    certificate = client.get(f"{TOOL_URL}/my-training/{ack.id}/certificate").text
+    name = certificate.split('class="cert-name">')[1].split("<")[0]
+    assert name == "Alex Example"
+    assert "<dt>Signature</dt><dd>Álex EXAMPLE-Smith</dd>" in certificate
 
 
 def test_forms_without_the_csrf_token_are_refused(app, client, platform):

@@ -62,8 +62,10 @@ ROLES = (
          rf"\bchildren{APOS}s?\s+(?:duty|referral|assessment)\s+team\b|\bMASH\b|"
          r"\bmulti[- ]agency\s+safeguarding\s+hub\b|\bsocial\s+care\s+(?:duty|referral)\s+team\b",
          ("social", "integrated", "front", "response", "team", "mash", "multi")),
-    Role("police", "Police", r"(?<![\w.@/-])police\b(?!\s+officers?\b)(?![.@-]\w)",
-         ("police",)),
+    # 999 is never proposed as a contact's number, so a police number found is a non-emergency
+    # one; the label says so, lest staff reach for 101 when a child is in immediate danger.
+    Role("police", "Police (non-emergency)",
+         r"(?<![\w.@/-])police\b(?!\s+officers?\b)(?![.@-]\w)", ("police",)),
     Role("nspcc_whistleblowing", "NSPCC whistleblowing helpline",
          rf"\bNSPCC{APOS}s?\s+(?:help\s*/\s*)?whistle[- ]?blowing(?:\s+(?:advice\s+)?"
          r"(?:help\s?)?line)?\b|\bwhistle[- ]?blowing\s+(?:advice\s+)?help\s?line\b",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -41,6 +43,26 @@ def _clean_name(typed_name: str) -> str:
     if len(name) > 200:
         raise AcknowledgementError("The name is too long (200 characters at most).")
     return name
+
+
+def _name_words(name: str) -> set[str]:
+    plain = "".join(c for c in unicodedata.normalize("NFKD", name.casefold())
+                    if not unicodedata.combining(c))
+    return {w for w in re.findall(r"[^\W\d_]+", plain) if len(w) > 1}
+
+
+def _check_own_name(name: str, person: Person) -> None:
+    """A self-signature must be the signer's own name: it shares a word with the LMS's name.
+
+    Loose on purpose ("Sam Teacher", "S Teacher", "Samantha Teacher-Jones" all pass) so that
+    preferred and changed names sign; an LMS that sends no name leaves nothing to compare.
+    """
+    named = person.name or person.given_name or person.family_name
+    known = _name_words(person.display_name) if named else set()
+    if known and not _name_words(name) & known:
+        raise AcknowledgementError(
+            f"Type your own name. Your school's system knows you as {person.display_name}; "
+            "if that is wrong, tell your safeguarding coordinator.")
 
 
 def acknowledgements_of(db: Session, person: Person, module_key: str | None = None
@@ -97,6 +119,8 @@ def acknowledge(
     saying so is required. A repeat of an acknowledgement already held returns the first one.
     """
     name = _clean_name(typed_name)
+    if recorded_by is None:
+        _check_own_name(name, person)
     capture = SELF
     texts = {"typed_name": name}
     if recorded_by is not None:

@@ -130,7 +130,7 @@ def sign(key: str) -> Any:
         if not status.all_read:
             abort(400, "Read every section before signing.")
         if request.form.get("confirm") != "yes":
-            error = "Tick the box to confirm you have read and understood the module."
+            error = "Tick the box to confirm you have read and understood it."
         else:
             try:
                 ack = acknowledge(db.session(), _evidence_key(), person, mod,
@@ -145,8 +145,7 @@ def sign(key: str) -> Any:
     if status.acknowledgement is not None:
         return redirect(url_for("learner.signed", key=key, ack=status.acknowledgement.id))
     return render_template("learner/sign.html", module=mod, status=status,
-                           declaration=declaration_for(mod), error=None,
-                           typed_name=person.name)
+                           declaration=declaration_for(mod), error=None, typed_name="")
 
 
 @bp.get("/modules/<key>/signed/<int:ack>")
