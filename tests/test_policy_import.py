@@ -189,6 +189,20 @@ def test_st_stephens_flags(st_stephens):
     assert "[school/college]" in flags(policy, "placeholder")[135]
 
 
+def test_superseded_guidance_is_flagged(st_stephens, leicestershire, stepping_stones):
+    outdated = flags(st_stephens, "outdated_guidance")
+    assert outdated[532] == "Cites KCSIE 2023, since replaced by KCSIE 2025"
+    assert outdated[375] == ("Cites KCSIE 2021 and Working Together 2018, since replaced by "
+                             "KCSIE 2025 and Working Together 2023")
+    assert 17 not in outdated and 203 not in outdated  # "KCSIE 2025" is current
+    assert flags(leicestershire, "outdated_guidance")[9].startswith("Cites KCSIE 2023")
+    assert flags(stepping_stones, "outdated_guidance")[63] == (
+        "Cites Working Together 2018, since replaced by Working Together 2023")
+    assert not flags(import_policy("p.txt", b"Read Keeping Children Safe in Education "
+                                   b"(September 2025) and the Children Act 1989.\n"),
+                     "outdated_guidance")
+
+
 def test_st_stephens_contacts(st_stephens):
     policy = st_stephens
     assert role_key(policy.contacts[0].role) == "dsl"

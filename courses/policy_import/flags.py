@@ -21,6 +21,7 @@ from courses.policy_import.model import (
     FLAG_KINDS,
     INSTRUCTION,
     MISSING_APPENDIX,
+    OUTDATED_GUIDANCE,
     PLACEHOLDER,
     UNSAFE_ADVICE,
     Flag,
@@ -37,6 +38,15 @@ ANNEX_REF = re.compile(
 # "Annex B of KCSIE" is the national guidance's annex, not one of the policy's own.
 EXTERNAL = re.compile(r"\bKC\w{2,3}\b|keeping\s+children\s+safe|working\s+together|\bWTSC\b|"
                       r"\bDfE\b|\bguidance\b|\bAct\s+\d{4}\b", re.I)
+# Current editions of the national guidance policies cite. KCSIE is the edition the shipped
+# modules teach; Working Together 2023 replaced the 2018 edition.
+CURRENT_GUIDANCE = (
+    ("KCSIE", 2025, re.compile(
+        r"(?:\bKCSIE\b|keeping\s+children\s+safe\s+in\s+education)['’‘\")\s,(]*"
+        r"(?:(?:september|sept\.?)\s+)?(20\d\d)\b", re.I)),
+    ("Working Together", 2023, re.compile(
+        r"(?:\bWTSC\b|working\s+together\b[^.\n]{0,60}?)\D{0,3}\b(20\d\d)\b", re.I)),
+)
 UNSAFE = ("immediate danger is 999", "four categories")  # lint_text's safeguarding errors
 DUPLICATE_WORDS = 8  # shorter lines repeat legitimately ("How do we do this")
 NEAR_WORDS = 15
@@ -47,7 +57,7 @@ MAX_POSTINGS = 50  # a shingle in more paragraphs than this is boilerplate, not 
 
 def find_flags(lines: Sequence[Line], outline: Outline) -> list[Flag]:
     """Placeholders, instructions, empty bullets and sections, missing appendices,
-    duplicated paragraphs and unsafe advice."""
+    duplicated paragraphs, unsafe advice and superseded guidance."""
     flags: list[Flag] = []
     skip = outline.contents_lines
     before_appendices = outline.appendix_start or (lines[-1].number + 1 if lines else 0)
@@ -71,6 +81,7 @@ def find_flags(lines: Sequence[Line], outline: Outline) -> list[Flag]:
             flags.append(Flag(EMPTY_BULLET, "Empty bullet point: something is missing here",
                               line.number))
         flags.extend(_unsafe(line))
+        flags.extend(_outdated(line))
         flags.extend(_missing_appendix(line, outline.appendices))
     flags.extend(_empty_sections(outline.sections))
     flags.extend(_duplicates(line for line in lines if line.number not in skip
@@ -96,6 +107,20 @@ def _unsafe(line: Line) -> list[Flag]:
                 if any(marker in problem for marker in UNSAFE)]
     return [Flag(UNSAFE_ADVICE, f"“{shorten(shown, 90)}”: {problems[0]}", line.number)] \
         if problems else []
+
+
+def _outdated(line: Line) -> list[Flag]:
+    shown = plain(line.text)
+    cited, replaced_by = [], []
+    for title, current, pattern in CURRENT_GUIDANCE:
+        years = [y for y in dict.fromkeys(int(m.group(1)) for m in pattern.finditer(shown))
+                 if y < current]
+        cited += [f"{title} {year}" for year in years]
+        replaced_by += [f"{title} {current}"] if years else []
+    if not cited:
+        return []
+    return [Flag(OUTDATED_GUIDANCE, f"Cites {' and '.join(cited)}, since replaced by "
+                 f"{' and '.join(replaced_by)}", line.number)]
 
 
 def _missing_appendix(line: Line, appendices: frozenset[str]) -> list[Flag]:

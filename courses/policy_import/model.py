@@ -17,8 +17,9 @@ CONTRADICTION = "contradiction"  # e.g. two different people named for one role
 NUMBERING = "numbering"  # a heading number out of sequence or repeated
 UNSAFE_ADVICE = "unsafe_advice"  # contradicts national guidance, e.g. 101 for immediate danger
 UNTITLED = "untitled"  # a numbered heading with no title text; a title is proposed from its body
+OUTDATED_GUIDANCE = "outdated_guidance"  # cites a superseded edition, e.g. "KCSIE 2023"
 FLAG_KINDS = (PLACEHOLDER, INSTRUCTION, EMPTY_BULLET, EMPTY_SECTION, MISSING_APPENDIX,
-              DUPLICATE, CONTRADICTION, NUMBERING, UNSAFE_ADVICE, UNTITLED)
+              DUPLICATE, CONTRADICTION, NUMBERING, UNSAFE_ADVICE, UNTITLED, OUTDATED_GUIDANCE)
 
 
 class ImportRefused(ValueError):

@@ -183,6 +183,8 @@ FLAG_GROUPS: tuple[tuple[str, str, str, bool], ...] = (
      "Different people or details given for the same thing. Decide each one.", False),
     (model.MISSING_APPENDIX, "Missing appendices",
      "The text refers to an appendix the document does not contain.", True),
+    (model.OUTDATED_GUIDANCE, "Out-of-date guidance",
+     "References to editions of national guidance that have since been replaced.", True),
     (model.NUMBERING, "Numbering problems", "Heading numbers out of sequence or repeated.", True),
     (model.UNTITLED, "Untitled headings",
      "Numbered headings with no title; a title was proposed from the text.", True),
