@@ -47,7 +47,8 @@ def _names(contacts: Sequence[ContactFacts], *keys: str | None) -> list[str]:
 
 
 def _question(qid: str, text_one: str, text_many: str, right: list[str], pool: list[str],
-              explanation: str) -> Question | None:
+              explanation: str | tuple[str, str]) -> Question | None:
+    """`explanation` is one text, or (when one person is right, when several are)."""
     wrong = _unique(pool, taken=right)
     wrong = wrong[:MAX_DISTRACTORS]
     if not right or not wrong:
@@ -59,7 +60,8 @@ def _question(qid: str, text_one: str, text_many: str, right: list[str], pool: l
         text=text_one if len(right) == 1 else text_many,
         options=options,
         correct=frozenset(range(len(right))),
-        explanation=explanation,
+        explanation=explanation if isinstance(explanation, str)
+        else explanation[0 if len(right) == 1 else 1],
         reference="Our safeguarding policy: key contacts",
         tags=("school",),
     )
@@ -79,15 +81,19 @@ def contact_bank(module_key: str, contacts: Sequence[ContactFacts]) -> Bank | No
             "school-dsl", "Who is our designated safeguarding lead (DSL)?",
             "Who are our designated safeguarding leads (DSLs)?",
             dsl, [n for n in everyone if n not in deputies] + deputies,
-            "Our policy names them as the DSL. Tell the DSL (or a deputy) about any concern "
-            "about a child, straight away.",
+            ("Our policy names them as the DSL. Tell the DSL (or a deputy) about any concern "
+             "about a child, straight away.",
+             "Our policy names them as our DSLs. Tell a DSL (or a deputy) about any concern "
+             "about a child, straight away."),
         ),
         _question(
             "school-deputy-dsl", "Who is our deputy designated safeguarding lead?",
             "Who are our deputy designated safeguarding leads?",
             deputies, [n for n in everyone if n not in dsl],
-            "Our policy names them as deputy DSLs: speak to one of them when the DSL is not "
-            "available, and do not let that delay action.",
+            ("Our policy names them as the deputy DSL: speak to them when the DSL is not "
+             "available, and do not let that delay action.",
+             "Our policy names them as deputy DSLs: speak to one of them when the DSL is not "
+             "available, and do not let that delay action."),
         ),
         _question(
             "school-head-concern",

@@ -152,6 +152,8 @@ def test_upload_review_publish_read_sign_quiz_and_resign(app, platform):
     review = boss.get(TOOL_URL + resp.headers["Location"])
     assert "1.1 Introduction" in review.text and "Categories of Abuse" in review.text
     assert "Name of School" in review.text  # the placeholder flag is listed for review
+    waiting = f'href="/coordinator/policies/drafts/{draft_id}">Review St. Stephen&#39;s'
+    assert waiting in boss.get(f"{TOOL_URL}/coordinator/").text
 
     # Nothing reaches staff before the coordinator confirms and publishes.
     home = alex.get(f"{TOOL_URL}/home").text
@@ -171,6 +173,7 @@ def test_upload_review_publish_read_sign_quiz_and_resign(app, platform):
     assert refused.status_code == 400 and "open flag" in refused.text
     done = publish_all(boss, draft_id, "September 2025")
     assert done.status_code == 302
+    assert waiting not in boss.get(f"{TOOL_URL}/coordinator/").text
 
     with app.app_context():
         version = db.session().scalars(select(PolicyVersion)).one()
@@ -189,6 +192,7 @@ def test_upload_review_publish_read_sign_quiz_and_resign(app, platform):
     # The policy's quiz asks who to tell, with other confirmed names as wrong answers.
     overview = alex.get(f"{TOOL_URL}/modules/{KEY}/quiz")
     assert overview.status_code == 200
+    assert "<p>3 questions. The pass mark is 100%." in overview.text
     started = alex.post(f"{TOOL_URL}/modules/{KEY}/quiz/start",
                         data={"csrf_token": csrf_token(overview.text)})
     attempt_page = alex.get(TOOL_URL + started.headers["Location"])
@@ -207,6 +211,8 @@ def test_upload_review_publish_read_sign_quiz_and_resign(app, platform):
     result = alex.post(TOOL_URL + started.headers["Location"],
                        data={"csrf_token": csrf_token(attempt_page.text), **answers})
     assert result.status_code == 302
+    feedback = alex.get(TOOL_URL + result.headers["Location"]).text
+    assert "Our policy names them as our DSLs." in feedback  # two DSLs: plural wording
     policy_item = alex.get(f"{TOOL_URL}/home").text.split(f'href="/modules/{KEY}"')[1]
     assert "Complete" in policy_item.split("</li>")[0]
 
@@ -337,6 +343,9 @@ def test_review_date_reminder_on_the_coordinator_home(app, platform):
                        .rsplit("/", 1)[1])
         post(boss, f"/coordinator/policies/drafts/{draft_id}/details", title="Our policy",
              review_date=review.isoformat())
+        page = boss.get(f"{TOOL_URL}/coordinator/policies/drafts/{draft_id}").text
+        assert ("has passed: if this version has been reviewed" in page) == (
+            review < date.today())
         publish_all(boss, draft_id, str(review))
         home = boss.get(f"{TOOL_URL}/coordinator/").text
         assert expected in home, home

@@ -12,7 +12,7 @@ from lms_plugin import db
 from lms_plugin.auth import coordinator_required, current_person
 from lms_plugin.content import banks_for, catalogue_for, contacts_for
 from lms_plugin.models import EvidenceRecord, Person
-from lms_plugin.services import grades, policies
+from lms_plugin.services import grades, policies, policy_drafts
 from lms_plugin.services.acknowledgements import (
     ACKNOWLEDGEMENT,
     AcknowledgementError,
@@ -44,6 +44,7 @@ def home() -> Any:
         "coordinator/home.html", person=me, organisation=me.organisation, people=people,
         reminders=policies.review_reminders(session, me.organisation_id),
         has_dsl=any(c.role_key == "dsl" for c in contacts_for(me.organisation_id)),
+        drafts=policy_drafts.open_drafts(session, me.organisation_id),
     )
 
 

@@ -81,7 +81,8 @@ def _draft_page(draft: PolicyDraft, error: str | None = None, status: int = 200)
         pages=policies.compose_pages(content.get("sections", [])),
         paragraphs=policy_drafts.paragraphs, heading=policies.heading,
         kind_label=KINDS.get(draft.document.kind, draft.document.kind),
-        today=today_in_london().isoformat(), error=error,
+        today=today_in_london().isoformat(), label_example=today_in_london().strftime("%B %Y"),
+        error=error,
     ), status
 
 
