@@ -126,7 +126,7 @@ class Person(UserMixin, Base):
     works_with_children: Mapped[bool] = mapped_column(Boolean, default=True)
     safeguarding_roles: Mapped[list[str]] = mapped_column(default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    last_launch_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_launch_at: Mapped[datetime | None]  # None until their first launch
 
     organisation: Mapped[Organisation] = relationship()
 

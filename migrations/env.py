@@ -13,14 +13,47 @@ target_metadata = Base.metadata
 
 
 def _run(connection: Connection) -> None:
+    if connection.dialect.name == "sqlite":
+        _run_sqlite(connection)
+        return
+    _configure(connection)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def _configure(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
     )
-    with context.begin_transaction():
+
+
+def _run_sqlite(connection: Connection) -> None:
+    """Migrate SQLite in one transaction, foreign keys off for table rebuilds, checked after.
+
+    SQLite alters a column by rebuilding its table, and dropping a table that other rows point
+    at fails while foreign keys are on: its documented procedure turns them off (outside any
+    transaction) and checks every reference afterwards. The explicit BEGIN makes the DDL part
+    of the transaction, so a failed migration leaves nothing half-built.
+    """
+    connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    connection.commit()
+    try:
+        connection.exec_driver_sql("BEGIN")
+        _configure(connection)
         context.run_migrations()
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"The migration left broken references: {broken[:5]}")
+        connection.commit()
+    except BaseException:
+        connection.rollback()
+        raise
+    finally:
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+        connection.commit()
 
 
 def run_migrations_online() -> None:

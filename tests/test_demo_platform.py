@@ -58,6 +58,12 @@ def test_demo_persona_launches_through_the_real_lti_endpoints(demo_app, persona,
     assert launched.request.path == landing
     assert greeting in launched.text
     assert sees in launched.text
+    if persona == "coordinator":  # only the coordinator has launched so far
+        rows = re.findall(r'<tr><td data-label="Name">.*?</tr>', launched.text)
+        assert len(rows) == 4
+        dana = next(r for r in rows if "Dana Lead" in r)
+        assert '<td data-label="Last opened">Not yet</td>' in dana
+        assert "Not yet" not in next(r for r in rows if "Chris Coordinator" in r)
 
 
 def test_seed_is_idempotent(demo_app):

@@ -62,3 +62,39 @@ def test_models_match_migrations(database_url):
         )
     engine.dispose()
     assert diff == []
+
+
+def test_rebuilding_a_referenced_table_keeps_its_rows_and_references(fresh_database_url):
+    """0006 rebuilds `people` on SQLite while drafts point at a person; nothing is lost."""
+    from sqlalchemy import text
+
+    migrate(fresh_database_url, "0005")
+    engine = create_engine(fresh_database_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO organisations (id, name, slug, created_at) "
+                              "VALUES (1, 'School', 'school', CURRENT_TIMESTAMP)"))
+            conn.execute(text(
+                "INSERT INTO platforms (id, issuer, client_id, auth_login_url, auth_token_url, "
+                "key_set_url, key_set, name, created_at) VALUES (1, 'https://lms', 'c', "
+                "'https://lms/a', 'https://lms/t', NULL, NULL, 'LMS', CURRENT_TIMESTAMP)"))
+            conn.execute(text(
+                "INSERT INTO people (id, organisation_id, platform_id, subject, name, lti_roles,"
+                " tool_role, works_with_children, safeguarding_roles, created_at, "
+                "last_launch_at) VALUES (7, 1, 1, 's', 'Sam', '[]', 'staff', true, '[]', "
+                "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+            conn.execute(text(
+                "INSERT INTO policy_documents (id, organisation_id, kind, title, created_at) "
+                "VALUES (1, 1, 'safeguarding', 'Policy', CURRENT_TIMESTAMP)"))
+            conn.execute(text(
+                "INSERT INTO policy_drafts (id, organisation_id, document_id, title, "
+                "source_filename, source_format, source_sha256, content, status, "
+                "created_by_id, created_at, updated_at) VALUES (1, 1, 1, 'Policy', 'p.txt', "
+                "'txt', 'x', '{}', 'draft', 7, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+        migrate(fresh_database_url)
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT name FROM people WHERE id = 7")).scalar() == "Sam"
+            assert conn.execute(text("SELECT created_by_id FROM policy_drafts")).scalar() == 7
+            conn.execute(text("UPDATE people SET last_launch_at = NULL WHERE id = 7"))
+    finally:
+        engine.dispose()
