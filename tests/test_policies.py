@@ -267,7 +267,9 @@ def test_oversize_uploads_are_refused(make_app):
     resp = upload(boss, b"x " * 1500, "policy.txt")
     assert resp.status_code == 400 and "MB" in resp.text
     resp = upload(boss, b"x " * 1_000_000, "policy.txt")  # beyond what a request may carry
-    assert resp.status_code == 413 and "too large" in resp.text
+    assert resp.status_code == 413 and "The file is too large to upload" in resp.text
+    resp = post(boss, "/coordinator/contacts", role="DSL", names="x" * 3_000_000)
+    assert resp.status_code == 413 and "What you sent is too large" in resp.text
     with app.app_context():
         assert db.session().scalar(select(func.count(PolicyDraft.id))) == 0
 

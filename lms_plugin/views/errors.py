@@ -34,8 +34,11 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(RequestEntityTooLarge)
     def _too_large(exc: RequestEntityTooLarge) -> tuple[str, int]:
         limit = app.config["POLICY_MAX_BYTES"] / 1024 / 1024
-        exc.description = (f"The file is too large to upload: the limit is {limit:g} MB. "
-                           "Save it without images, or as plain text, and try again.")
+        if request.mimetype == "multipart/form-data":  # reading request.files would re-raise
+            exc.description = (f"The file is too large to upload: the limit is {limit:g} MB. "
+                               "Save it without images, or as plain text, and try again.")
+        else:
+            exc.description = "What you sent is too large. Shorten it and try again."
         return render_template("errors/http.html", error=exc), 413
 
     @app.errorhandler(HTTPException)
