@@ -38,6 +38,10 @@ def _run_sqlite(connection: Connection) -> None:
     transaction) and checks every reference afterwards. The explicit BEGIN makes the DDL part
     of the transaction, so a failed migration leaves nothing half-built.
     """
+    if connection.in_transaction():
+        # Turning foreign keys off needs no transaction open, and committing one we did not
+        # begin would commit the caller's work: refuse rather than do either silently.
+        raise RuntimeError("Pass a SQLite connection with no transaction open to migrate.")
     connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
     connection.commit()
     try:

@@ -206,3 +206,34 @@ def test_concurrent_appends_keep_one_unbroken_chain(app, org_people):
         list(pool.map(one, range(300)))
     report = verify(app, north)
     assert report.ok and report.rows == 300
+
+
+def test_a_double_submit_racing_itself_records_once(app, org_people):
+    """Eight tabs submit the same signature at once: the `existing` check inside the chain
+    lock lets exactly one through, on SQLite as on PostgreSQL."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sqlalchemy import func, select
+
+    from lms_plugin.models import EvidenceRecord
+
+    (north, p1), _ = org_people
+    start = threading.Barrier(8)
+
+    def same(session):
+        return session.scalars(select(EvidenceRecord).where(
+            EvidenceRecord.organisation_id == north, EvidenceRecord.subject == "m")).first()
+
+    def one(_: int) -> int:
+        with app.app_context():
+            start.wait()
+            return evidence.append(db.session(), KEY, north, evidence.NewEvidence(
+                kind="acknowledgement", person_id=p1, subject="m"), existing=same).id
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        ids = set(pool.map(one, range(8)))
+    assert len(ids) == 1
+    with app.app_context():
+        assert db.session().scalar(select(func.count(EvidenceRecord.id))) == 1
+    assert verify(app, north).ok

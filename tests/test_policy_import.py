@@ -198,9 +198,12 @@ def test_superseded_guidance_is_flagged(st_stephens, leicestershire, stepping_st
     assert flags(leicestershire, "outdated_guidance")[9].startswith("Cites KCSIE 2023")
     assert flags(stepping_stones, "outdated_guidance")[63] == (
         "Cites Working Together 2018, since replaced by Working Together 2023")
-    assert not flags(import_policy("p.txt", b"Read Keeping Children Safe in Education "
-                                   b"(September 2025) and the Children Act 1989.\n"),
-                     "outdated_guidance")
+    current = ("Read Keeping Children Safe in Education (September 2025) and the Children Act "
+               "1989.\n\nWorking Together to Safeguard Children and the Children Act 2004.\n\n"
+               "Working together with the police under the Sexual Offences Act 2003.\n\n"
+               "Working together with the local authority, call 0300 123 2019.\n\n"
+               "Working Together to Safeguard Children (December 2023).\n")
+    assert not flags(import_policy("p.txt", current.encode()), "outdated_guidance")
 
 
 def test_st_stephens_contacts(st_stephens):

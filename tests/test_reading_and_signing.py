@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from courses.loader import MODULES_DIR, catalogue
 from lms_plugin import db
@@ -159,6 +159,37 @@ def test_a_preferred_name_signs_and_the_certificate_names_the_account_holder(app
     name = certificate.split('class="cert-name">')[1].split("<")[0]
     assert name == "Alex Example"
     assert "<dt>Signature</dt><dd>Álex EXAMPLE-Smith</dd>" in certificate
+    with app.app_context():  # the LMS renames them later: the certificate keeps its name
+        db.session().execute(update(Person).values(name="Alex Renamed"))
+        db.session().commit()
+    certificate = client.get(f"{TOOL_URL}/my-training/{ack.id}/certificate").text
+    assert certificate.split('class="cert-name">')[1].split("<")[0] == "Alex Example"
+
+
+@pytest.mark.parametrize(("lms_name", "typed", "accepted"), [
+    ("Sam Teacher", "S Teacher", True),
+    ("Sam Teacher", "Samantha Teacher-Jones", True),
+    ("Sam Teacher", "sam", True),
+    ("Mr J Smith", "John Smith", True),
+    ("Łukasz Wałęsa", "Lukasz Walesa", True),
+    ("Søren Ødegård", "Soren Odegard", True),
+    ("Işıl Yılmaz", "Isil Yilmaz", True),
+    ("Siân Lloyd", "Sian Lloyd", True),
+    ("Mary-Jane O'Brien", "MaryJane OBrien", True),
+    ("Mary-Jane O'Brien", "Mary Jane O Brien", True),
+    ("jsmith", "John Smith", True),  # a username, not a name: nothing to compare
+    ("s.teacher@oakfield.sch.uk", "Sam Teacher", True),
+    ("Wang Xiaoming", "王小明", True),
+    ("", "Anyone", True),
+    ("Sam Teacher", "Bob", False),
+    ("Sam Teacher", "Mr Bob", False),
+    ("Mr J Smith", "Mr Bob", False),
+    ("Mr J Smith", "J Bob", False),
+])
+def test_a_signature_must_be_the_signers_own_name(lms_name, typed, accepted):
+    from lms_plugin.services.acknowledgements import could_be_own_name
+
+    assert could_be_own_name(typed, lms_name) is accepted
 
 
 def test_forms_without_the_csrf_token_are_refused(app, client, platform):

@@ -45,7 +45,10 @@ CURRENT_GUIDANCE = (
         r"(?:\bKCSIE\b|keeping\s+children\s+safe\s+in\s+education)['’‘\")\s,(]*"
         r"(?:(?:september|sept\.?)\s+)?(20\d\d)\b", re.I)),
     ("Working Together", 2023, re.compile(
-        r"(?:\bWTSC\b|working\s+together\b[^.\n]{0,60}?)\D{0,3}\b(20\d\d)\b", re.I)),
+        r"(?:\bWTSC\b|\bworking\s+together(?:\s+to\s+safeguard(?:ing)?\s+children)?)"
+        r"['’‘\")\s,(]*(?:(?:DfE|HM\s+Government)[\s,]*)?"
+        r"(?:(?:january|february|march|april|may|june|july|august|september|october|november|"
+        r"december)\s+)?(20\d\d)\b", re.I)),
 )
 UNSAFE = ("immediate danger is 999", "four categories")  # lint_text's safeguarding errors
 DUPLICATE_WORDS = 8  # shorter lines repeat legitimately ("How do we do this")

@@ -45,21 +45,39 @@ def _clean_name(typed_name: str) -> str:
     return name
 
 
-def _name_words(name: str) -> set[str]:
-    plain = "".join(c for c in unicodedata.normalize("NFKD", name.casefold())
-                    if not unicodedata.combining(c))
-    return {w for w in re.findall(r"[^\W\d_]+", plain) if len(w) > 1}
+# Letters NFKD does not take apart, folded to what people type on an English keyboard.
+_FOLD = str.maketrans({"ł": "l", "ø": "o", "ı": "i", "æ": "ae", "œ": "oe", "ß": "ss",
+                       "đ": "d", "ð": "d", "þ": "th", "ħ": "h"})
+_TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "rev", "sir"})
+
+
+def _name_words(name: str) -> list[str]:
+    """A name's words, case and accents folded, titles dropped; "O'Brien-Smith" gives
+    "obriensmith", "obrien", "brien" and "smith" so either way of typing it matches."""
+    folded = unicodedata.normalize("NFKD", name.casefold().translate(_FOLD))
+    plain = "".join(c for c in folded if not unicodedata.combining(c))
+    joined = re.sub(r"['’`-]", "", plain)
+    return [w for text in (joined, plain) for w in re.findall(r"[^\W\d_]+", text)
+            if w not in _TITLES]
+
+
+def could_be_own_name(typed: str, lms_name: str) -> bool:
+    """Whether a typed signature could be the name the LMS gave: they share a whole word.
+
+    Loose on purpose ("S Teacher", "Samantha Teacher-Jones" pass for Sam Teacher) so preferred
+    and changed names sign. Anything goes when the LMS sent no full name (one word or an email
+    address, as some privacy settings do) or either name is not in Latin letters.
+    """
+    known, words = _name_words(lms_name), _name_words(typed)
+    comparable = "@" not in lms_name and len(lms_name.split()) >= 2 and all(
+        w.isascii() for w in known + words)
+    # Initials identify nobody: only whole words count as shared.
+    return not comparable or bool({w for w in words if len(w) > 1} & set(known))
 
 
 def _check_own_name(name: str, person: Person) -> None:
-    """A self-signature must be the signer's own name: it shares a word with the LMS's name.
-
-    Loose on purpose ("Sam Teacher", "S Teacher", "Samantha Teacher-Jones" all pass) so that
-    preferred and changed names sign; an LMS that sends no name leaves nothing to compare.
-    """
-    named = person.name or person.given_name or person.family_name
-    known = _name_words(person.display_name) if named else set()
-    if known and not _name_words(name) & known:
+    lms_name = person.name or " ".join(p for p in (person.given_name, person.family_name) if p)
+    if not could_be_own_name(name, lms_name):
         raise AcknowledgementError(
             f"Type your own name. Your school's system knows you as {person.display_name}; "
             "if that is wrong, tell your safeguarding coordinator.")
@@ -122,7 +140,9 @@ def acknowledge(
     if recorded_by is None:
         _check_own_name(name, person)
     capture = SELF
-    texts = {"typed_name": name}
+    # The name the LMS gave at signing, so a later rename does not rewrite old certificates;
+    # kept with the erasable texts, like the signature.
+    texts = {"typed_name": name, "account_name": person.display_name}
     if recorded_by is not None:
         if recorded_by.organisation_id != person.organisation_id:
             raise AcknowledgementError("You can only record acknowledgements in your school.")

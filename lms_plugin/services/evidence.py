@@ -122,6 +122,8 @@ def _locked_head(db: Session, organisation_id: int) -> EvidenceHead | None:
         select(EvidenceHead)
         .where(EvidenceHead.organisation_id == organisation_id)
         .with_for_update()
+        # Sessions keep objects across commits: read the head as it is now, not as last seen.
+        .execution_options(populate_existing=True)
     ).first()
 
 
