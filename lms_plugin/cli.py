@@ -10,6 +10,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from lms_plugin import db
+from lms_plugin.config import current_settings
 from lms_plugin.lti import keys
 from lms_plugin.lti.launch_store import purge_expired
 from lms_plugin.services.platforms import (
@@ -128,7 +129,7 @@ def purge_state_command() -> None:
 @demo_cli.command("seed")
 def demo_seed_command() -> None:
     """Register the built-in demo platform and demo school (demo mode only)."""
-    settings = current_app.config["SETTINGS"]
+    settings = current_settings()
     if not settings.demo:
         raise click.ClickException("Demo data is only for TOOL_MODE=demo.")
     from lms_plugin import devplatform
@@ -184,7 +185,7 @@ def evidence_verify_command(org: str | None) -> None:
     else:
         org_ids = sorted(set(organisations_with_evidence(session))
                          | set(session.scalars(select(PolicyVersion.organisation_id))))
-    key = current_app.config["SETTINGS"].evidence_key
+    key = current_settings().evidence_key
     failed = False
     for org_id in org_ids:
         report = verify_organisation(session, key, org_id)

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from flask import current_app
+
 SETTINGS_VARIABLES = frozenset({
     "DATABASE_URL", "SECRET_KEY", "EVIDENCE_KEY", "BASE_URL", "REDIS_URL", "TOOL_MODE",
     "INSTANCE_PATH",
@@ -104,3 +106,8 @@ class Settings:
             mode=mode,
             instance_path=instance_path,
         )
+
+
+def current_settings() -> Settings:
+    """The running app's settings (inside an app context)."""
+    return current_app.config["SETTINGS"]

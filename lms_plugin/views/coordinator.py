@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from courses.audience import ROLES
 from lms_plugin import db
 from lms_plugin.auth import coordinator_required, current_person
+from lms_plugin.config import current_settings
 from lms_plugin.content import banks_for, catalogue_for, contacts_for
 from lms_plugin.models import EvidenceRecord, Person
 from lms_plugin.services import grades, policies, policy_drafts
@@ -85,7 +86,7 @@ def person(person_id: int) -> Any:
 def profile(person_id: int) -> Any:
     person = _person_in_my_organisation(person_id)
     roles = [r for r in request.form.getlist("roles") if r in ROLES]
-    update_profile(db.session(), current_app.config["SETTINGS"].evidence_key, person,
+    update_profile(db.session(), current_settings().evidence_key, person,
                    current_person(), request.form.get("works_with_children") == "yes", roles)
     flash(f"Saved {person.display_name}'s details.")
     return redirect(url_for("coordinator.person", person_id=person.id))
@@ -104,7 +105,7 @@ def record_on_behalf(person_id: int) -> Any:
         return _render_person(person, "Enter the date they signed, as on the paper form.", 400)
     try:
         acknowledge(
-            db.session(), current_app.config["SETTINGS"].evidence_key, person, module,
+            db.session(), current_settings().evidence_key, person, module,
             request.form.get("typed_name", ""), LaunchContext(),
             recorded_by=current_person(), note=request.form.get("note", ""),
             signed_on=signed_on,
@@ -124,7 +125,7 @@ def withdraw_acknowledgement(ack_id: int) -> Any:
         abort(404)
     person = _person_in_my_organisation(ack.person_id or 0)
     try:
-        withdraw(db.session(), current_app.config["SETTINGS"].evidence_key, ack, me,
+        withdraw(db.session(), current_settings().evidence_key, ack, me,
                  request.form.get("reason", ""))
     except AcknowledgementError as exc:
         return _render_person(person, str(exc), 400)

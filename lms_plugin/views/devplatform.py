@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from werkzeug.exceptions import BadRequest
 
 from lms_plugin import devplatform
+from lms_plugin.config import current_settings
 
 bp = Blueprint("devplatform", __name__, url_prefix="/dev-platform")
 
@@ -32,7 +33,7 @@ def course(persona: str) -> Any:
 def start(persona: str) -> Any:
     """Third-party login initiation, as the platform sends it to the tool."""
     chosen = devplatform.PERSONAS.get(persona) or abort(404)
-    params = devplatform.login_initiation_params(current_app.config["SETTINGS"], chosen)
+    params = devplatform.login_initiation_params(current_settings(), chosen)
     return render_template(
         "devplatform/autopost.html",
         action=url_for("lti.login"),
@@ -45,7 +46,7 @@ def start(persona: str) -> Any:
 def auth() -> Any:
     """The platform's OIDC authorisation endpoint: signs an id_token and posts it to the tool."""
     params = request.values.to_dict()
-    settings = current_app.config["SETTINGS"]
+    settings = current_settings()
     try:
         token = devplatform.id_token(settings, params)
     except devplatform.AuthRequestError as exc:

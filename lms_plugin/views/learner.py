@@ -7,7 +7,6 @@ from typing import Any
 from flask import (
     Blueprint,
     abort,
-    current_app,
     redirect,
     render_template,
     request,
@@ -19,6 +18,7 @@ from flask_login import current_user, login_required
 from courses.model import Module
 from lms_plugin import db
 from lms_plugin.auth import current_person
+from lms_plugin.config import current_settings
 from lms_plugin.content import banks_for, catalogue_for
 from lms_plugin.models import EvidenceRecord
 from lms_plugin.rendering import render_markdown
@@ -36,15 +36,12 @@ from lms_plugin.services.training import modules_for, my_modules, status_of
 bp = Blueprint("learner", __name__)
 
 
-def _module(key: str) -> Module:
+def module_or_404(key: str) -> Module:
+    """One of the current person's organisation's modules, by key."""
     module = catalogue_for(current_person().organisation_id).get(key)
     if module is None:
         abort(404)
     return module
-
-
-def _evidence_key() -> bytes:
-    return current_app.config["SETTINGS"].evidence_key
 
 
 def launch_context() -> LaunchContext:
@@ -96,7 +93,7 @@ def module(key: str) -> Any:
 @bp.get("/modules/<key>/sections/<int:number>")
 @login_required
 def section(key: str, number: int) -> Any:
-    mod = _module(key)
+    mod = module_or_404(key)
     sec = mod.section(number) or abort(404)
     status = status_of(db.session(), current_person(), mod)
     return render_template(
@@ -109,10 +106,10 @@ def section(key: str, number: int) -> Any:
 @bp.post("/modules/<key>/sections/<int:number>/read")
 @login_required
 def mark_read(key: str, number: int) -> Any:
-    mod = _module(key)
+    mod = module_or_404(key)
     sec = mod.section(number) or abort(404)
     person = current_person()
-    record_section_read(db.session(), _evidence_key(), person, mod, sec)
+    record_section_read(db.session(), current_settings().evidence_key, person, mod, sec)
     following = mod.section(number + 1)
     if following:
         return redirect(url_for("learner.section", key=key, number=following.number))
@@ -122,7 +119,7 @@ def mark_read(key: str, number: int) -> Any:
 @bp.route("/modules/<key>/sign", methods=["GET", "POST"])
 @login_required
 def sign(key: str) -> Any:
-    mod = _module(key)
+    mod = module_or_404(key)
     person = current_person()
     status = status_of(db.session(), person, mod)
     error = None
@@ -133,7 +130,7 @@ def sign(key: str) -> Any:
             error = "Tick the box to confirm you have read and understood it."
         else:
             try:
-                ack = acknowledge(db.session(), _evidence_key(), person, mod,
+                ack = acknowledge(db.session(), current_settings().evidence_key, person, mod,
                                   request.form.get("typed_name", ""), launch_context())
             except AcknowledgementError as exc:
                 error = str(exc)
@@ -152,7 +149,7 @@ def sign(key: str) -> Any:
 @login_required
 def signed(key: str, ack: int) -> Any:
     record = _own_acknowledgement(ack)
-    return render_template("learner/signed.html", module=_module(key), ack=record,
+    return render_template("learner/signed.html", module=module_or_404(key), ack=record,
                            has_quiz=key in banks_for(current_person().organisation_id))
 
 

@@ -25,7 +25,7 @@ from pylti1p3.deep_link_resource import DeepLinkResource
 
 from lms_plugin import csrf, db
 from lms_plugin.auth import current_person
-from lms_plugin.config import Settings
+from lms_plugin.config import current_settings
 from lms_plugin.content import catalogue_for
 from lms_plugin.lti import dynamic_registration, keys
 from lms_plugin.lti.errors import LaunchError
@@ -46,13 +46,9 @@ CUSTOM_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/custom"
 AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 
 
-def _settings() -> Settings:
-    return current_app.config["SETTINGS"]
-
-
 def _allow_http_platforms() -> bool:
     """Plain-http platform URLs: only for the demo and for local test platforms."""
-    return _settings().demo or bool(current_app.config.get("ALLOW_HTTP_PLATFORMS"))
+    return current_settings().demo or bool(current_app.config.get("ALLOW_HTTP_PLATFORMS"))
 
 
 @bp.route("/lti/login", methods=["GET", "POST"])
@@ -65,7 +61,7 @@ def login() -> Response:
         cookie_service=ToolCookieService(FlaskRequest()),
         launch_data_storage=store,
     )
-    return oidc.start(_settings().url(url_for("lti.launch")))
+    return oidc.start(current_settings().url(url_for("lti.launch")))
 
 
 @bp.post("/lti/launch")
@@ -130,7 +126,7 @@ def deep_link_response() -> Any:
                                error="Choose at least one module to add."), 400
     resources = [
         DeepLinkResource()
-        .set_url(_settings().url(url_for("lti.launch")))
+        .set_url(current_settings().url(url_for("lti.launch")))
         .set_title(module.title)
         .set_custom_params({"module": module.key})
         for module in chosen
@@ -182,7 +178,7 @@ def jwks() -> Response:
 @bp.get("/lti/canvas.json")
 def canvas_config() -> Response:
     """The JSON configuration Canvas takes for an LTI 1.3 developer key."""
-    return jsonify(dynamic_registration.canvas_configuration(_settings()))
+    return jsonify(dynamic_registration.canvas_configuration(current_settings()))
 
 
 @bp.get("/lti/register")
@@ -220,6 +216,6 @@ def register_finish() -> Any:
             error="Enter the name of the school or setting this registration is for.",
         ), 400
     result = dynamic_registration.register(
-        db.session(), _settings(), platform_config, token, org_name, http_session()
+        db.session(), current_settings(), platform_config, token, org_name, http_session()
     )
     return render_template("lti/registered.html", result=result)

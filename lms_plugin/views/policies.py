@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from courses.policy_import import ImportRefused, import_policy
 from lms_plugin import db
 from lms_plugin.auth import coordinator_required, current_person
+from lms_plugin.config import current_settings
 from lms_plugin.models import Person, PolicyDraft
 from lms_plugin.services import policies, policy_drafts, school_contacts
 from lms_plugin.services.policies import KINDS, PolicyError
@@ -22,10 +23,6 @@ bp = Blueprint("policies", __name__, url_prefix="/coordinator")
 
 def _org() -> int:
     return current_person().organisation_id
-
-
-def _evidence_key() -> bytes:
-    return current_app.config["SETTINGS"].evidence_key
 
 
 def _index(error: str | None = None, status: int = 200) -> Any:
@@ -215,7 +212,7 @@ def publish(draft_id: int) -> Any:
     try:
         effective = _date("effective_date", required=True)
         assert effective is not None
-        version = policies.publish(db.session(), _evidence_key(), found,
+        version = policies.publish(db.session(), current_settings().evidence_key, found,
                                    label=request.form.get("label", ""),
                                    effective_date=effective, by=current_person())
     except PolicyError as exc:

@@ -20,13 +20,14 @@ from sqlalchemy import select
 from courses.model import Module
 from lms_plugin import db
 from lms_plugin.auth import current_person
-from lms_plugin.content import banks_for, catalogue_for
+from lms_plugin.config import current_settings
+from lms_plugin.content import banks_for
 from lms_plugin.lti.runtime import TimeoutSession
 from lms_plugin.models import EvidenceRecord, GradeJob, QuizAttempt
 from lms_plugin.services import grades
 from lms_plugin.services.quizzes import QuizError, paper_for, quiz_status, start_attempt, submit
 from lms_plugin.services.training import status_of
-from lms_plugin.views.learner import launch_context
+from lms_plugin.views.learner import launch_context, module_or_404
 from quizzes.model import Bank
 
 bp = Blueprint("quiz", __name__)
@@ -44,10 +45,9 @@ def _try_passback_now(attempt_id: int) -> None:
 
 
 def _bank_and_module(key: str) -> tuple[Module, Bank]:
-    organisation_id = current_person().organisation_id
-    catalogue = catalogue_for(organisation_id)
-    module, bank = catalogue.get(key), banks_for(organisation_id).get(key)
-    if module is None or bank is None:
+    module = module_or_404(key)
+    bank = banks_for(current_person().organisation_id).get(key)
+    if bank is None:
         abort(404)
     return module, bank
 
@@ -107,7 +107,7 @@ def attempt(attempt_id: int) -> Any:
                                if v.isdigit()]
             for item in paper
         }
-        submit(db.session(), current_app.config["SETTINGS"].evidence_key, current_person(),
+        submit(db.session(), current_settings().evidence_key, current_person(),
                attempt, bank, answers, module.title)
         _try_passback_now(attempt.id)
         return redirect(url_for("quiz.attempt", attempt_id=attempt.id))
