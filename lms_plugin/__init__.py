@@ -17,13 +17,6 @@ from lms_plugin.rendering import kcsie_ref
 from lms_plugin.timefmt import london
 
 
-def _megabytes(value: str) -> int:
-    try:
-        return int(float(value) * 1024 * 1024)
-    except ValueError:
-        raise SystemExit(f"POLICY_MAX_MB must be a number of megabytes, not {value!r}") from None
-
-
 def _who_to_tell() -> list[Any]:
     """The signed-in person's school's confirmed contacts, for the "Who to tell" panel."""
     from flask_login import current_user
@@ -52,7 +45,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config["SESSION_COOKIE_SECURE"] = settings.https
     app.config["SESSION_COOKIE_SAMESITE"] = "None" if settings.https else "Lax"
     app.config["SESSION_COOKIE_PARTITIONED"] = settings.https
-    app.config["POLICY_MAX_BYTES"] = _megabytes(os.environ.get("POLICY_MAX_MB", "10"))
+    app.config["POLICY_MAX_BYTES"] = settings.policy_max_bytes
     app.config.update(config)
     # Requests may carry a policy upload of up to POLICY_MAX_BYTES plus the form around it.
     app.config["MAX_CONTENT_LENGTH"] = (config.get("MAX_CONTENT_LENGTH")

@@ -13,7 +13,7 @@ from flask import current_app
 
 SETTINGS_VARIABLES = frozenset({
     "DATABASE_URL", "SECRET_KEY", "EVIDENCE_KEY", "BASE_URL", "REDIS_URL", "TOOL_MODE",
-    "INSTANCE_PATH",
+    "INSTANCE_PATH", "POLICY_MAX_MB",
 })
 PRODUCTION = "production"
 DEMO = "demo"
@@ -63,6 +63,7 @@ class Settings:
     redis_url: str | None = None
     mode: str = PRODUCTION
     instance_path: Path = field(default_factory=lambda: Path("instance"))
+    policy_max_bytes: int = 10 * 1024 * 1024
 
     @property
     def demo(self) -> bool:
@@ -97,6 +98,12 @@ class Settings:
         evidence_key = env.get("EVIDENCE_KEY") or _read_or_create_secret(
             instance_path / "evidence_key"
         )
+        max_mb = env.get("POLICY_MAX_MB", "10")
+        try:
+            policy_max_bytes = int(float(max_mb) * 1024 * 1024)
+        except ValueError:
+            raise ConfigError(f"POLICY_MAX_MB must be a number of megabytes, not {max_mb!r}"
+                              ) from None
         return cls(
             database_url=database_url,
             secret_key=secret_key,
@@ -105,6 +112,7 @@ class Settings:
             redis_url=env.get("REDIS_URL") or None,
             mode=mode,
             instance_path=instance_path,
+            policy_max_bytes=policy_max_bytes,
         )
 
 

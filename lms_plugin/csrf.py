@@ -7,8 +7,10 @@ import secrets
 
 from flask import Flask, abort, request, session
 
-# Cross-site posts by design: LTI messages from the LMS and the demo platform's forms.
-EXEMPT_BLUEPRINTS = {"lti", "devplatform"}
+# Cross-site posts by design: LTI messages from the LMS, and the registration form, which
+# the registration token authenticates (the LMS frame may carry no cookie of ours yet).
+EXEMPT_ENDPOINTS = {"lti.login", "lti.launch", "lti.register_finish"}
+EXEMPT_BLUEPRINTS = {"devplatform"}  # the demo LMS's own pages
 
 
 def token() -> str:
@@ -31,5 +33,6 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def _check() -> None:
-        if request.method == "POST" and request.blueprint not in EXEMPT_BLUEPRINTS:
+        if (request.method == "POST" and request.endpoint not in EXEMPT_ENDPOINTS
+                and request.blueprint not in EXEMPT_BLUEPRINTS):
             validate()

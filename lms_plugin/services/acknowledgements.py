@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -15,6 +14,7 @@ from sqlalchemy.orm import Session
 from courses.model import Module
 from lms_plugin.models import EvidenceRecord, Person
 from lms_plugin.services import evidence
+from lms_plugin.timefmt import today_in_london
 
 ACKNOWLEDGEMENT = "acknowledgement"
 WITHDRAWAL = "withdrawal"
@@ -76,26 +76,36 @@ def could_be_own_name(typed: str, lms_name: str) -> bool:
 
 
 def _check_own_name(name: str, person: Person) -> None:
-    lms_name = person.name or " ".join(p for p in (person.given_name, person.family_name) if p)
-    if not could_be_own_name(name, lms_name):
+    # With no name from the LMS, display_name is the one word "Colleague": nothing to compare.
+    if not could_be_own_name(name, person.display_name):
         raise AcknowledgementError(
             f"Type your own name. Your school's system knows you as {person.display_name}; "
             "if that is wrong, tell your safeguarding coordinator.")
 
 
-def acknowledgements_of(db: Session, person: Person, module_key: str | None = None
-                        ) -> Sequence[EvidenceRecord]:
-    """Every acknowledgement the person has (any version), newest first, withdrawn excluded."""
+def standing_acknowledgements(db: Session, organisation_id: int, *,
+                              person_id: int | None = None, module_key: str | None = None
+                              ) -> list[EvidenceRecord]:
+    """Acknowledgements (any version) not withdrawn, newest first; narrowed to one person
+    and/or one module when given."""
     query = select(EvidenceRecord).where(
-        EvidenceRecord.organisation_id == person.organisation_id,
-        EvidenceRecord.person_id == person.id,
+        EvidenceRecord.organisation_id == organisation_id,
         EvidenceRecord.kind.in_((ACKNOWLEDGEMENT, WITHDRAWAL)),
     )
+    if person_id is not None:
+        query = query.where(EvidenceRecord.person_id == person_id)
     if module_key:
         query = query.where(EvidenceRecord.subject == module_key)
     rows = db.scalars(query.order_by(EvidenceRecord.seq.desc())).all()
     withdrawn = {r.data.get("withdraws") for r in rows if r.kind == WITHDRAWAL}
     return [r for r in rows if r.kind == ACKNOWLEDGEMENT and r.id not in withdrawn]
+
+
+def acknowledgements_of(db: Session, person: Person, module_key: str | None = None
+                        ) -> list[EvidenceRecord]:
+    """Every acknowledgement the person has (any version), newest first, withdrawn excluded."""
+    return standing_acknowledgements(db, person.organisation_id, person_id=person.id,
+                                     module_key=module_key)
 
 
 def current_acknowledgement(db: Session, person: Person, module: Module) -> EvidenceRecord | None:
@@ -149,7 +159,7 @@ def acknowledge(
         note = note.strip()
         if not note:
             raise AcknowledgementError("Add a note saying how and when they signed.")
-        if signed_on and signed_on > date.today():
+        if signed_on and signed_on > today_in_london():
             raise AcknowledgementError("The date signed cannot be in the future.")
         capture = ON_BEHALF
         texts["note"] = note[:2000]

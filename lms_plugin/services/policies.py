@@ -22,7 +22,7 @@ from lms_plugin.models import (
     PolicyVersion,
 )
 from lms_plugin.services import evidence
-from lms_plugin.services.acknowledgements import ACKNOWLEDGEMENT, WITHDRAWAL
+from lms_plugin.services.acknowledgements import standing_acknowledgements
 from lms_plugin.timefmt import today_in_london
 
 # The documents a school asks staff to read and sign, in the order staff see them.
@@ -278,16 +278,9 @@ def same_text_as_previous(db: Session, version: PolicyVersion) -> bool:
 
 def signatures_by_version(db: Session, organisation_id: int, kind: str) -> dict[str, int]:
     """How many people hold a signature (not withdrawn) of each version's fingerprint."""
-    rows = db.execute(select(EvidenceRecord.id, EvidenceRecord.kind, EvidenceRecord.person_id,
-                             EvidenceRecord.subject_version, EvidenceRecord.data).where(
-        EvidenceRecord.organisation_id == organisation_id,
-        EvidenceRecord.subject == module_key(kind),
-        EvidenceRecord.kind.in_((ACKNOWLEDGEMENT, WITHDRAWAL)))).all()
-    withdrawn = {r.data.get("withdraws") for r in rows if r.kind == WITHDRAWAL}
     people: dict[str, set[int | None]] = {}
-    for r in rows:
-        if r.kind == ACKNOWLEDGEMENT and r.id not in withdrawn:
-            people.setdefault(r.subject_version, set()).add(r.person_id)
+    for ack in standing_acknowledgements(db, organisation_id, module_key=module_key(kind)):
+        people.setdefault(ack.subject_version, set()).add(ack.person_id)
     return {sha: len(who) for sha, who in people.items()}
 
 

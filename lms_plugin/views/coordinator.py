@@ -24,6 +24,7 @@ from lms_plugin.services.acknowledgements import (
 )
 from lms_plugin.services.people import people_in_organisation, update_profile
 from lms_plugin.services.training import my_modules
+from lms_plugin.timefmt import today_in_london
 
 bp = Blueprint("coordinator", __name__, url_prefix="/coordinator")
 
@@ -61,7 +62,7 @@ def _render_person(person: Person, error: str | None = None, status: int = 200) 
         acknowledgements=acknowledgements_of(session, person),
         modules=catalogue.values(),
         error=error,
-        today=date.today().isoformat(),
+        today=today_in_london().isoformat(),
     ), status
 
 

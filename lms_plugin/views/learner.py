@@ -136,13 +136,11 @@ def sign(key: str) -> Any:
                 error = str(exc)
             else:
                 return redirect(url_for("learner.signed", key=key, ack=ack.id))
-        return render_template("learner/sign.html", module=mod, status=status,
-                               declaration=declaration_for(mod), error=error,
-                               typed_name=request.form.get("typed_name", "")), 400
-    if status.acknowledgement is not None:
+    elif status.acknowledgement is not None:
         return redirect(url_for("learner.signed", key=key, ack=status.acknowledgement.id))
     return render_template("learner/sign.html", module=mod, status=status,
-                           declaration=declaration_for(mod), error=None, typed_name="")
+                           declaration=declaration_for(mod), error=error,
+                           typed_name=request.form.get("typed_name", "")), 400 if error else 200
 
 
 @bp.get("/modules/<key>/signed/<int:ack>")
@@ -167,7 +165,7 @@ def _own_acknowledgement(evidence_id: int) -> EvidenceRecord:
 def my_training() -> Any:
     person = current_person()
     return render_template(
-        "learner/my_training.html", person=person,
+        "learner/my_training.html",
         acknowledgements=acknowledgements_of(db.session(), person),
     )
 
