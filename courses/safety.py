@@ -22,13 +22,20 @@ def lint_text(text: str) -> list[tuple[int, str]]:
             if digits not in ALLOWED_NUMBERS:
                 found.append((offset, f"phone number {number.strip()!r} is not a known national "
                                       "number; local contacts come from the school's policy"))
-        for sentence in SENTENCE.findall(line):
-            lower = sentence.lower()
-            # A sentence tying 101 to immediate danger is the Leicestershire template's error,
-            # unless it says 999 or warns against it ("never when a child is at immediate risk").
-            if (re.search(r"\b101\b", lower) and re.search(r"immediate|danger|at risk", lower)
-                    and "999" not in lower and not re.search(r"\bnever\b|\bnot\b|n't", lower)):
-                found.append((offset, "101 next to immediate danger: immediate danger is 999"))
-            if re.search(r"\b(five|5) (main )?categories of abuse", lower):
-                found.append((offset, "there are four categories of abuse"))
+        found += [(offset, problem) for problem in advice_problems(line)]
+    return found
+
+
+def advice_problems(line: str) -> list[str]:
+    """Safeguarding advice in one line that contradicts national guidance."""
+    found: list[str] = []
+    for sentence in SENTENCE.findall(line):
+        lower = sentence.lower()
+        # A sentence tying 101 to immediate danger is the Leicestershire template's error,
+        # unless it says 999 or warns against it ("never when a child is at immediate risk").
+        if (re.search(r"\b101\b", lower) and re.search(r"immediate|danger|at risk", lower)
+                and "999" not in lower and not re.search(r"\bnever\b|\bnot\b|n't", lower)):
+            found.append("101 next to immediate danger: immediate danger is 999")
+        if re.search(r"\b(five|5) (main )?categories of abuse", lower):
+            found.append("there are four categories of abuse")
     return found

@@ -6,11 +6,11 @@ that differ in every school; the wrong options are other people the school named
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from courses.loader import fingerprint
 from courses.policy_import.names import person, same_person
 from quizzes.model import MULTIPLE, SINGLE, Bank, Question
 
@@ -108,9 +108,8 @@ def contact_bank(module_key: str, contacts: Sequence[ContactFacts]) -> Bank | No
     questions = tuple(q for q in candidates if q is not None)
     if not questions:
         return None
-    fingerprint = hashlib.sha256(json.dumps(
-        [[q.id, q.text, list(q.options), sorted(q.correct)] for q in questions],
-    ).encode()).hexdigest()
-    return Bank(module=module_key, version="contacts-" + fingerprint[:8], draw=len(questions),
+    sha256 = fingerprint(json.dumps(
+        [[q.id, q.text, list(q.options), sorted(q.correct)] for q in questions]))
+    return Bank(module=module_key, version="contacts-" + sha256[:8], draw=len(questions),
                 pass_mark=PASS_MARK, partial_credit=False, max_attempts=None,
-                questions=questions, sha256=fingerprint)
+                questions=questions, sha256=sha256)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Iterable
@@ -11,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from courses.loader import read_yaml
+from courses.loader import fingerprint, read_yaml
 from courses.model import ContentProblem
 from courses.safety import lint_text
 from quizzes.model import MULTIPLE, SINGLE, TRUE_FALSE, TRUE_FALSE_OPTIONS, Bank, Question
@@ -150,13 +149,11 @@ def load_bank(path: Path, module_keys: Iterable[str], problems: list[ContentProb
         ))
     if len(problems) > before:
         return None
-    fingerprint = hashlib.sha256(
-        json.dumps(raw, sort_keys=True, ensure_ascii=False).encode()
-    ).hexdigest()
+    sha256 = fingerprint(json.dumps(raw, sort_keys=True, ensure_ascii=False))
     return Bank(
         module=module, version=str(raw["version"]), draw=draw, pass_mark=pass_mark,
         partial_credit=bool(raw.get("partial_credit", False)), max_attempts=max_attempts,
-        questions=tuple(questions), sha256=fingerprint,
+        questions=tuple(questions), sha256=sha256,
     )
 
 

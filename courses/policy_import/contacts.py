@@ -133,8 +133,7 @@ class _Reader:
             if "\t" in raw and self._row(raw, line.number):
                 self.previous = None
                 continue
-            markers, rest = split_bullet(text)
-            self._line(rest if markers else text, line.number)
+            self._line(split_bullet(text)[1], line.number)
 
     # --- tables ---------------------------------------------------------------------------
 

@@ -29,7 +29,7 @@ from courses.policy_import.model import (
 )
 from courses.policy_import.sections import Outline
 from courses.policy_import.templates import blank_date, instruction, placeholder
-from courses.safety import lint_text
+from courses.safety import advice_problems
 
 APPENDIX_REF = re.compile(
     r"\b(?i:appendix|appendices)\s+(\d{1,2}|[A-Z]\b)((?:\s*(?:,|and|&|or)\s*(?:\d{1,2}|[A-Z]\b))*)")
@@ -50,7 +50,6 @@ CURRENT_GUIDANCE = (
         r"(?:(?:january|february|march|april|may|june|july|august|september|october|november|"
         r"december)\s+)?(20\d\d)\b", re.I)),
 )
-UNSAFE = ("immediate danger is 999", "four categories")  # lint_text's safeguarding errors
 DUPLICATE_WORDS = 8  # shorter lines repeat legitimately ("How do we do this")
 NEAR_WORDS = 15
 NEAR_JACCARD = 0.8
@@ -106,8 +105,7 @@ def merge(flags: Iterable[Flag]) -> list[Flag]:
 
 def _unsafe(line: Line) -> list[Flag]:
     shown = plain(line.text)
-    problems = [problem for _, problem in lint_text(shown)
-                if any(marker in problem for marker in UNSAFE)]
+    problems = advice_problems(shown)
     return [Flag(UNSAFE_ADVICE, f"“{shorten(shown, 90)}”: {problems[0]}", line.number)] \
         if problems else []
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+INITIAL_STUCK = re.compile(r"\b([A-Z])\.(?=[A-Z][a-z])")  # "N.Anderdon"
+
 TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "rev", "sir", "dame"}
 # Words that are never part of a person's name in a policy.
 NOT_NAMES = {
@@ -93,7 +95,7 @@ def person(name: str) -> Person | None:
 def split_names(text: str) -> list[str]:
     """The people in a table cell: 'Mrs J Sazant Mrs K Taylor' and 'N. Anderton / A. Porter'."""
     text = re.sub(r"\([^)]*\)", " ", text)
-    text = re.sub(r"\b([A-Z])\.(?=[A-Z][a-z])", r"\1. ", text)  # "N.Anderdon"
+    text = _spaced_initials(text)
     names: list[str] = []
     for part in SEPARATORS.split(text):
         names.extend(_split_run(part.split()))
@@ -125,8 +127,13 @@ def fuller(kept: Person, other: Person) -> bool:
             and len(_tokens(other.text)) > len(_tokens(kept.text)))
 
 
+def _spaced_initials(text: str) -> str:
+    """ "N.Anderdon" becomes "N. Anderdon"."""
+    return INITIAL_STUCK.sub(r"\1. ", text)
+
+
 def _tokens(name: str) -> list[str]:
-    name = re.sub(r"\b([A-Z])\.(?=[A-Z][a-z])", r"\1. ", name)
+    name = _spaced_initials(name)
     return [t.strip(",;:()") for t in name.split() if t.strip(",;:()")]
 
 

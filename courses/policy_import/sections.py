@@ -183,7 +183,7 @@ class _Splitter:
         line = self.lines[i]
         c = self.candidates[i]
         styled = (line.heading_level or 0) >= 1 and bool(line.text.strip())
-        if c is not None and c.kind == APPENDIX and (styled or _appendix_title_ok(c.title)):
+        if c is not None and c.kind == APPENDIX and (styled or _title_ok(c.title, max_words=15)):
             return self._appendix(i, c)
         if self.in_appendix:
             # An appendix's own headings are kept, unnumbered: its numbers are its own.
@@ -365,13 +365,9 @@ def _follows(a: Candidate | None, b: Candidate | None) -> bool:
             and a.number[:-1] == b.number[:-1] and b.number[-1] == a.number[-1] + 1)
 
 
-def _title_ok(title: str) -> bool:
-    return not title or (words(title) <= 12 and not sentence_like(title)
-                         and not title[:1].islower())
-
-
-def _appendix_title_ok(title: str) -> bool:
-    return not title or (words(title) <= 15 and not sentence_like(title)
+def _title_ok(title: str, max_words: int = 12) -> bool:
+    """Whether a heading's title reads like one: short, not a sentence, capitalised."""
+    return not title or (words(title) <= max_words and not sentence_like(title)
                          and not title[:1].islower())
 
 

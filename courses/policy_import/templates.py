@@ -70,7 +70,7 @@ def instruction(text: str, *, heading: bool = False) -> str | None:
         return None
     raw = text.replace("**", "").strip()
     shown = links_to_text(raw)
-    shown = split_bullet(shown)[1] if split_bullet(shown)[0] else shown
+    shown = split_bullet(shown)[1]
     for pattern in INSTRUCTIONS:
         for candidate in (shown, raw):  # the raw form still has "[Detail how ...](#)"
             match = pattern.search(candidate)

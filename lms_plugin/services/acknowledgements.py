@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from courses.model import Module
+from courses.policy_import.names import TITLES
 from lms_plugin.models import EvidenceRecord, Person
 from lms_plugin.services import evidence
 from lms_plugin.timefmt import today_in_london
@@ -48,7 +49,6 @@ def _clean_name(typed_name: str) -> str:
 # Letters NFKD does not take apart, folded to what people type on an English keyboard.
 _FOLD = str.maketrans({"ł": "l", "ø": "o", "ı": "i", "æ": "ae", "œ": "oe", "ß": "ss",
                        "đ": "d", "ð": "d", "þ": "th", "ħ": "h"})
-_TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "rev", "sir"})
 
 
 def _name_words(name: str) -> list[str]:
@@ -58,7 +58,7 @@ def _name_words(name: str) -> list[str]:
     plain = "".join(c for c in folded if not unicodedata.combining(c))
     joined = re.sub(r"['’`-]", "", plain)
     return [w for text in (joined, plain) for w in re.findall(r"[^\W\d_]+", text)
-            if w not in _TITLES]
+            if w not in TITLES]
 
 
 def could_be_own_name(typed: str, lms_name: str) -> bool:
