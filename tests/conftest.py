@@ -20,9 +20,7 @@ from tests.databases import (
     postgres_server_url,
 )
 from tests.evidence_db import raw_connection
-from tests.lti_platform import TestPlatform
-
-TOOL_URL = "https://tool.example"
+from tests.lti_platform import TOOL_URL, TestPlatform
 
 
 @pytest.fixture(scope="session")

@@ -24,6 +24,7 @@ TOOL_URL = "https://tool.example"
 LIS = "http://purl.imsglobal.org/vocab/lis/v2/"
 LEARNER = LIS + "membership#Learner"
 INSTRUCTOR = LIS + "membership#Instructor"
+ROLES_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/roles"
 
 
 @cache
@@ -122,7 +123,7 @@ class TestPlatform:
             "https://purl.imsglobal.org/spec/lti/claim/version": "1.3.0",
             "https://purl.imsglobal.org/spec/lti/claim/deployment_id": self.deployment_id,
             "https://purl.imsglobal.org/spec/lti/claim/target_link_uri": TOOL_URL + "/lti/launch",
-            "https://purl.imsglobal.org/spec/lti/claim/roles": [LEARNER],
+            ROLES_CLAIM: [LEARNER],
             "https://purl.imsglobal.org/spec/lti/claim/resource_link": {"id": "resource-1"},
             "https://purl.imsglobal.org/spec/lti/claim/context": {
                 "id": "course-1",
@@ -162,10 +163,17 @@ class TestPlatform:
         assert resp.status_code == 302, resp.text
         return client.get(TOOL_URL + resp.headers["Location"], follow_redirects=True)
 
+    def coordinator(self, app: Flask, sub: str = "coord-1") -> FlaskClient:
+        """A browser session of an LMS instructor, who is the school's coordinator."""
+        client = app.test_client()
+        self.launch_and_follow(client, sub=sub, name="Cora Ordinator",
+                               **{ROLES_CLAIM: [INSTRUCTOR]})
+        return client
+
 
 DEEP_LINKING_SETTINGS = {
     "https://purl.imsglobal.org/spec/lti/claim/message_type": "LtiDeepLinkingRequest",
-    "https://purl.imsglobal.org/spec/lti/claim/roles": [INSTRUCTOR],
+    ROLES_CLAIM: [INSTRUCTOR],
     "https://purl.imsglobal.org/spec/lti/claim/resource_link": None,
     "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings": {
         "deep_link_return_url": "https://lms.school.example/deeplink/return",

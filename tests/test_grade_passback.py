@@ -15,7 +15,7 @@ from lms_plugin.services import grades
 from lms_plugin.services.platforms import PlatformDetails, register_platform
 from tests.fake_lms import FakeGradebook
 from tests.http_server import free_port
-from tests.lti_platform import INSTRUCTOR, TOOL_URL, TestPlatform, csrf_token
+from tests.lti_platform import TOOL_URL, TestPlatform, csrf_token
 from tests.test_quiz_flow import answers_for, start
 from tests.test_reading_and_signing import read_all
 
@@ -100,10 +100,7 @@ def test_scores_survive_an_outage_and_arrive_exactly_once(app, lms):
     assert [j.status for j in pending] == ["pending"] * 3
     assert all(j.last_error and j.tries == 1 for j in pending)
 
-    coordinator = app.test_client()
-    platform.launch_and_follow(coordinator, sub="coord", name="Cora Ordinator",
-                               **{"https://purl.imsglobal.org/spec/lti/claim/roles":
-                                  [INSTRUCTOR]})
+    coordinator = platform.coordinator(app, sub="coord")
     page = coordinator.get(TOOL_URL + "/coordinator/grades")
     assert page.text.count("Person user-") == 3
     assert "ConnectionError" in page.text

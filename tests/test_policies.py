@@ -26,18 +26,10 @@ from lms_plugin.models import (
 )
 from lms_plugin.services.evidence import verify_organisation
 from lms_plugin.services.quizzes import paper_for
-from tests.lti_platform import INSTRUCTOR, TOOL_URL, TestPlatform, csrf_token
+from tests.lti_platform import TOOL_URL, TestPlatform, csrf_token
 from tests.policy_files import LEICESTERSHIRE, ST_STEPHENS, STEPPING_STONES
 
 KEY = "school-safeguarding"
-ROLES_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/roles"
-
-
-def coordinator(app, platform, sub: str = "coord-1"):
-    client = app.test_client()
-    platform.launch_and_follow(client, sub=sub, name="Cora Ordinator",
-                               **{ROLES_CLAIM: [INSTRUCTOR]})
-    return client
 
 
 def staff(platform, app, sub: str = "user-1", name: str = "Alex Example"):
@@ -90,7 +82,7 @@ def publish_all(client, draft_id: int, label: str, effective: date | None = None
                 effective_date=(effective or date.today()).isoformat())
 
 
-def read_and_sign(client, app, person_sub: str = "user-1"):
+def read_and_sign(client):
     overview = client.get(f"{TOOL_URL}/modules/{KEY}")
     assert overview.status_code == 200
     pages = len(re.findall(rf'href="/modules/{KEY}/sections/\d+"', overview.text.split(
@@ -109,7 +101,7 @@ def read_and_sign(client, app, person_sub: str = "user-1"):
 
 
 def test_flags_are_grouped_and_unsafe_advice_is_decided_one_by_one(app, platform):
-    boss = coordinator(app, platform)
+    boss = platform.coordinator(app)
     draft_id = int(upload(boss, LEICESTERSHIRE.read_bytes(), LEICESTERSHIRE.name)
                    .headers["Location"].rsplit("/", 1)[1])
     review = boss.get(f"{TOOL_URL}/coordinator/policies/drafts/{draft_id}").text
@@ -142,7 +134,7 @@ def test_flags_are_grouped_and_unsafe_advice_is_decided_one_by_one(app, platform
 
 
 def test_upload_review_publish_read_sign_quiz_and_resign(app, platform):
-    boss = coordinator(app, platform)
+    boss = platform.coordinator(app)
     alex = staff(platform, app)
     assert "Who to tell" not in alex.get(f"{TOOL_URL}/home").text
 
@@ -185,7 +177,7 @@ def test_upload_review_publish_read_sign_quiz_and_resign(app, platform):
 
     home = alex.get(f"{TOOL_URL}/home").text
     assert "Child Protection Policy" in home
-    sign_page = read_and_sign(alex, app)
+    sign_page = read_and_sign(alex)
     assert "I have read and understood" in sign_page.text
     assert "will follow it" in sign_page.text
 
@@ -229,7 +221,7 @@ def test_upload_review_publish_read_sign_quiz_and_resign(app, platform):
     assert "Key Responsibilities" in changed and "Child Focused" not in changed
     page = alex.get(f"{TOOL_URL}/modules/{KEY}/sections/1")
     assert "Changed since you last signed" not in page.text
-    read_and_sign(alex, app)
+    read_and_sign(alex)
     with app.app_context():
         acks = db.session().scalars(select(EvidenceRecord).where(
             EvidenceRecord.kind == "acknowledgement", EvidenceRecord.subject == KEY)).all()
@@ -250,7 +242,7 @@ def test_upload_review_publish_read_sign_quiz_and_resign(app, platform):
 ])
 def test_bad_uploads_are_refused_with_a_message_and_nothing_is_stored(
         app, platform, filename, data, message):
-    boss = coordinator(app, platform)
+    boss = platform.coordinator(app)
     resp = upload(boss, data, filename)
     assert resp.status_code == 400
     assert message.lower() in resp.text.lower()
@@ -263,7 +255,7 @@ def test_oversize_uploads_are_refused(make_app):
     app = make_app(POLICY_MAX_BYTES=2048)
     platform = TestPlatform()
     platform.register(app)
-    boss = coordinator(app, platform)
+    boss = platform.coordinator(app)
     resp = upload(boss, b"x " * 1500, "policy.txt")
     assert resp.status_code == 400 and "MB" in resp.text
     resp = upload(boss, b"x " * 1_000_000, "policy.txt")  # beyond what a request may carry
@@ -275,7 +267,7 @@ def test_oversize_uploads_are_refused(make_app):
 
 
 def test_uploaded_text_cannot_inject_html(app, platform):
-    boss = coordinator(app, platform)
+    boss = platform.coordinator(app)
     text = ("# Safeguarding policy\n\n## 1. Who we are\n\nHello <script>alert(1)</script> "
             "and [a link](javascript:alert(1)).\n\nDesignated Safeguarding Lead: Ms Ann Lead\n")
     draft_id = int(upload(boss, text.encode(), "p.md").headers["Location"].rsplit("/", 1)[1])
@@ -288,7 +280,7 @@ def test_uploaded_text_cannot_inject_html(app, platform):
 
 
 def test_schools_cannot_see_each_others_drafts_policies_or_contacts(app, platform):
-    boss = coordinator(app, platform)
+    boss = platform.coordinator(app)
     draft_id = int(upload(boss, STEPPING_STONES.read_bytes(), STEPPING_STONES.name)
                    .headers["Location"].rsplit("/", 1)[1])
     post(boss, "/coordinator/contacts", role="Designated safeguarding lead",
@@ -297,7 +289,7 @@ def test_schools_cannot_see_each_others_drafts_policies_or_contacts(app, platfor
 
     other = TestPlatform(deployment_id="dep-other", organisation="Other School")
     other.register(app)
-    other_boss = coordinator(app, other, sub="other-coord")
+    other_boss = other.coordinator(app, sub="other-coord")
     assert other_boss.get(f"{TOOL_URL}/coordinator/policies/drafts/{draft_id}").status_code \
         == 404
     assert post(other_boss, f"/coordinator/policies/drafts/{draft_id}/discard").status_code \
@@ -310,7 +302,7 @@ def test_schools_cannot_see_each_others_drafts_policies_or_contacts(app, platfor
 
 
 def test_other_documents_use_the_same_mechanism_and_their_own_declaration(app, platform):
-    boss = coordinator(app, platform)
+    boss = platform.coordinator(app)
     text = ("Staff Code of Conduct\n\n1. Purpose\n\nStaff set an example to pupils.\n\n"
             "2. Gifts\n\nStaff do not accept gifts of more than token value.\n")
     draft_id = int(upload(boss, text.encode(), "code.txt", kind="code_of_conduct")
@@ -337,7 +329,7 @@ def test_other_documents_use_the_same_mechanism_and_their_own_declaration(app, p
 
 
 def test_review_date_reminder_on_the_coordinator_home(app, platform):
-    boss = coordinator(app, platform)
+    boss = platform.coordinator(app)
     text = "Safeguarding Policy\n\n1. Purpose\n\nWe keep children safe.\n"
     for review, expected in ((date.today() + timedelta(days=20), "is due for review"),
                              (date.today() - timedelta(days=1), "overdue")):
@@ -359,7 +351,7 @@ def test_review_date_reminder_on_the_coordinator_home(app, platform):
 
 
 def test_a_version_with_a_future_effective_date_waits(app, platform):
-    boss = coordinator(app, platform)
+    boss = platform.coordinator(app)
     first = int(upload(boss, b"Policy\n\n1. Purpose\n\nVersion one text.\n", "a.txt")
                 .headers["Location"].rsplit("/", 1)[1])
     publish_all(boss, first, "one")
@@ -371,7 +363,7 @@ def test_a_version_with_a_future_effective_date_waits(app, platform):
 
 
 def test_review_edits_rename_split_merge_and_drop(app, platform):
-    boss = coordinator(app, platform)
+    boss = platform.coordinator(app)
     text = ("Policy\n\n1. First\n\nPara one.\n\nPara two.\n\n2. Second\n\nMore text.\n\n"
             "3. Third\n\nLast text.\n")
     draft_id = int(upload(boss, text.encode(), "p.txt").headers["Location"].rsplit("/", 1)[1])
@@ -461,7 +453,7 @@ def test_policy_pages_are_for_coordinators_and_viewing_changes_nothing(app, plat
         "csrf_token": csrf_token(token_page), "role": "Designated safeguarding lead",
         "names": "Mallory"})
     assert refused.status_code == 403
-    boss = coordinator(app, platform)
+    boss = platform.coordinator(app)
     page = boss.get(f"{TOOL_URL}/coordinator/policies/whistleblowing")
     assert page.status_code == 200 and "Not published yet" in page.text
     assert boss.get(f"{TOOL_URL}/coordinator/policies/nonsense").status_code == 404
@@ -471,7 +463,7 @@ def test_policy_pages_are_for_coordinators_and_viewing_changes_nothing(app, plat
 
 
 def test_contact_edits_refuse_clearly_and_change_nothing_when_refused(app, platform):
-    boss = coordinator(app, platform)
+    boss = platform.coordinator(app)
     draft_id = int(upload(boss, ST_STEPHENS.read_bytes(), ST_STEPHENS.name)
                    .headers["Location"].rsplit("/", 1)[1])
     confirm_proposed(boss, app, draft_id, "dsl")
@@ -503,7 +495,7 @@ def test_contact_edits_refuse_clearly_and_change_nothing_when_refused(app, platf
 
 
 def test_a_quiz_started_before_the_contacts_changed_starts_again(app, platform):
-    boss = coordinator(app, platform)
+    boss = platform.coordinator(app)
     post(boss, "/coordinator/contacts", role="Designated safeguarding lead",
          names="Ms Dee Esel", phone="", email="")
     post(boss, "/coordinator/contacts", role="Deputy DSL", names="Mr Dep Uty", phone="",
@@ -512,7 +504,7 @@ def test_a_quiz_started_before_the_contacts_changed_starts_again(app, platform):
                    .headers["Location"].rsplit("/", 1)[1])
     publish_all(boss, draft_id, "v1")
     alex = staff(platform, app)
-    read_and_sign(alex, app)
+    read_and_sign(alex)
     overview = alex.get(f"{TOOL_URL}/modules/{KEY}/quiz")
     first = alex.post(f"{TOOL_URL}/modules/{KEY}/quiz/start",
                       data={"csrf_token": csrf_token(overview.text)}).headers["Location"]
@@ -526,7 +518,7 @@ def test_a_quiz_started_before_the_contacts_changed_starts_again(app, platform):
 
 
 def test_a_file_with_an_absurdly_long_line_is_refused(app, platform):
-    resp = upload(coordinator(app, platform), b"x" * 30_000, "p.txt")
+    resp = upload(platform.coordinator(app), b"x" * 30_000, "p.txt")
     assert resp.status_code == 400 and "does not look like a policy" in resp.text
 
 
@@ -535,7 +527,7 @@ def test_evidence_verify_detects_an_altered_published_version(app, platform, dat
 
     from tests.evidence_db import raw_connection
 
-    boss = coordinator(app, platform)
+    boss = platform.coordinator(app)
     draft_id = int(upload(boss, b"Policy\n\n1. Purpose\n\nTell the DSL at once.\n", "p.txt")
                    .headers["Location"].rsplit("/", 1)[1])
     publish_all(boss, draft_id, "v1")

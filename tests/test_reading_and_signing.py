@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 from courses.loader import MODULES_DIR, catalogue
 from lms_plugin import db
 from lms_plugin.models import EvidenceRecord, Person
-from tests.lti_platform import INSTRUCTOR, TOOL_URL, TestPlatform, csrf_token
+from tests.lti_platform import TOOL_URL, TestPlatform, csrf_token
 
 PART_ONE = "kcsie-2025-part-one"
 
@@ -223,10 +223,7 @@ def test_dsl_gets_annex_c(app, client, platform):
 def launch_coordinator_and_set(app, platform, works_with_children=True, roles=()):
     """Alex launches once; then a coordinator of the same school sets their flags."""
     platform.launch_and_follow(app.test_client())
-    coordinator = app.test_client()
-    platform.launch_and_follow(coordinator, sub="coord-1", name="Cora Ordinator",
-                               **{"https://purl.imsglobal.org/spec/lti/claim/roles":
-                                  [INSTRUCTOR]})
+    coordinator = platform.coordinator(app)
     with app.app_context():
         alex_id = db.session().scalars(
             select(Person.id).where(Person.subject == "user-1")).one()
