@@ -147,15 +147,12 @@ def demo_seed_command() -> None:
 @content_cli.command("check")
 def content_check_command() -> None:
     """Validate every module and question bank; print each problem with file and line."""
-    from pathlib import Path
+    from courses.loader import check
+    from lms_plugin.content import banks_dir, modules_dir
+    from quizzes.loader import check_banks
 
-    from courses.loader import MODULES_DIR, check
-    from quizzes.loader import BANKS_DIR, check_banks
-
-    modules, problems = check(Path(current_app.config.get("CONTENT_DIR") or MODULES_DIR))
-    banks, bank_problems = check_banks(
-        [m.key for m in modules], Path(current_app.config.get("BANKS_DIR") or BANKS_DIR)
-    )
+    modules, problems = check(modules_dir())
+    banks, bank_problems = check_banks([m.key for m in modules], banks_dir())
     problems += bank_problems
     for problem in problems:
         click.echo(str(problem), err=True)

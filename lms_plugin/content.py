@@ -19,15 +19,24 @@ from quizzes.loader import BANKS_DIR, check_banks
 from quizzes.model import Bank
 
 
+def modules_dir() -> Path:
+    """Where this app's training modules live (CONTENT_DIR overrides the shipped ones)."""
+    return Path(current_app.config.get("CONTENT_DIR") or MODULES_DIR)
+
+
+def banks_dir() -> Path:
+    """Where this app's question banks live (BANKS_DIR overrides the shipped ones)."""
+    return Path(current_app.config.get("BANKS_DIR") or BANKS_DIR)
+
+
 def modules() -> dict[str, Module]:
     """Every module by key, loaded once per process and folder."""
-    return catalogue(Path(current_app.config.get("CONTENT_DIR") or MODULES_DIR))
+    return catalogue(modules_dir())
 
 
 def banks() -> dict[str, Bank]:
     """Every question bank by module key, loaded once per process and folder."""
-    root = Path(current_app.config.get("BANKS_DIR") or BANKS_DIR)
-    return _banks(root, tuple(modules()))
+    return _banks(banks_dir(), tuple(modules()))
 
 
 @cache
